@@ -1,0 +1,298 @@
+//! The compiled form of a codebook's rules.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::{Codebook, Pattern, Speakers};
+
+/// Which part of a rule a pattern belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Any,
+    With,
+    Without,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Use {
+    code: usize,
+    rule: usize,
+    part: Part,
+    /// Index of the pattern within its part, to name it in evidence.
+    index: usize,
+}
+
+/// A code's rule firing on a piece of text: the evidence for a coding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeMatch {
+    /// Index of the code in [`Codebook::codes`].
+    pub code: usize,
+    /// Index of the rule within the code.
+    pub rule: usize,
+    /// Byte range of the evidence in the text: the `any` match, stretched to
+    /// cover the `with` match when the rule has one.
+    pub span: Range<usize>,
+    /// The patterns that matched, as written (`study leave + refus*`).
+    pub pattern: String,
+    pub negated: bool,
+}
+
+/// Every rule of a codebook, compiled to scan a text once.
+///
+/// All literal terms of all codes go into one Aho-Corasick automaton, so
+/// the cost of a scan grows with the text, not with the number of codes;
+/// only regular expressions are run one by one. The alternative, one regex
+/// per code, is what makes existing tools slow on large codebooks.
+pub struct Matcher {
+    automaton: AhoCorasick,
+    /// For each automaton pattern: whether it is a stem, and where it is used.
+    literals: Vec<(bool, Vec<Use>)>,
+    regexes: Vec<(regex::Regex, Use)>,
+    /// Per code, per rule: the patterns as written and who the rule listens to.
+    rules: Vec<Vec<RuleInfo>>,
+}
+
+struct RuleInfo {
+    speakers: Speakers,
+    has_with: bool,
+    any: Vec<String>,
+    with: Vec<String>,
+}
+
+#[derive(Clone)]
+struct Hit {
+    at: Use,
+    span: Range<usize>,
+}
+
+impl Matcher {
+    pub fn new(codebook: &Codebook) -> Matcher {
+        let mut literal_ids: HashMap<(String, bool), usize> = HashMap::new();
+        let mut literal_texts: Vec<String> = Vec::new();
+        let mut literals: Vec<(bool, Vec<Use>)> = Vec::new();
+        let mut regexes = Vec::new();
+        let mut rules = Vec::new();
+        for (code, c) in codebook.codes.iter().enumerate() {
+            let mut infos = Vec::new();
+            for (rule, r) in c.rules.iter().enumerate() {
+                for (part, list) in [(Part::Any, &r.any), (Part::With, &r.with), (Part::Without, &r.without)] {
+                    for (index, p) in list.iter().enumerate() {
+                        let at = Use { code, rule, part, index };
+                        match p {
+                            Pattern::Term { text, stem } => {
+                                let id = *literal_ids.entry((text.clone(), *stem)).or_insert_with(|| {
+                                    literal_texts.push(text.clone());
+                                    literals.push((*stem, Vec::new()));
+                                    literals.len() - 1
+                                });
+                                literals[id].1.push(at);
+                            }
+                            Pattern::Regex(re) => regexes.push((re.clone(), at)),
+                        }
+                    }
+                }
+                infos.push(RuleInfo {
+                    speakers: r.speakers,
+                    has_with: !r.with.is_empty(),
+                    any: r.any.iter().map(Pattern::as_written).collect(),
+                    with: r.with.iter().map(Pattern::as_written).collect(),
+                });
+            }
+            rules.push(infos);
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&literal_texts)
+            .expect("literal terms always build an automaton");
+        Matcher {
+            automaton,
+            literals,
+            regexes,
+            rules,
+        }
+    }
+
+    /// Finds, for each code, the strongest firing of its rules in `text`:
+    /// a non-negated firing if there is one, else a negated one. `listens`
+    /// says whether a rule's speaker filter admits this text's speaker.
+    /// Results are sorted by code index.
+    pub fn find(&self, text: &str, listens: impl Fn(Speakers) -> bool) -> Vec<CodeMatch> {
+        let mut hits: Vec<Hit> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (stem, uses) = &self.literals[m.pattern().as_usize()];
+            let Some(span) = word_bounded(text, m.start(), m.end(), *stem) else {
+                continue;
+            };
+            hits.extend(uses.iter().map(|&at| Hit { at, span: span.clone() }));
+        }
+        for (re, at) in &self.regexes {
+            hits.extend(re.find_iter(text).map(|m| Hit { at: *at, span: m.range() }));
+        }
+        // Group by (code, rule), keeping text order within each group.
+        hits.sort_by_key(|h| (h.at.code, h.at.rule, h.span.start, h.span.end));
+
+        let mut out: Vec<CodeMatch> = Vec::new();
+        for group in hits.chunk_by(|a, b| (a.at.code, a.at.rule) == (b.at.code, b.at.rule)) {
+            let (code, rule) = (group[0].at.code, group[0].at.rule);
+            let info = &self.rules[code][rule];
+            if !listens(info.speakers) {
+                continue;
+            }
+            let Some(found) = self.fire(text, group, info) else {
+                continue;
+            };
+            match out.last_mut() {
+                Some(prev) if prev.code == code => {
+                    if prev.negated && !found.negated {
+                        *prev = found;
+                    }
+                }
+                _ => out.push(found),
+            }
+        }
+        out
+    }
+
+    fn fire(&self, text: &str, group: &[Hit], info: &RuleInfo) -> Option<CodeMatch> {
+        let part = |p: Part| group.iter().filter(move |h| h.at.part == p);
+        let negated = |h: &Hit| crate::is_negated(text, h.span.clone());
+        if part(Part::Without).any(|h| !negated(h)) {
+            return None;
+        }
+        let any: Vec<&Hit> = part(Part::Any).collect();
+        let first_any = *any.first()?;
+        let (evidence, qualifier, is_negated) = if info.has_with {
+            let with: Vec<&Hit> = part(Part::With).collect();
+            let first_with = *with.first()?;
+            match with.iter().find(|h| !negated(h)) {
+                Some(w) => (first_any, Some(*w), false),
+                None => (first_any, Some(first_with), true),
+            }
+        } else {
+            match any.iter().find(|h| !negated(h)) {
+                Some(a) => (*a, None, false),
+                None => (first_any, None, true),
+            }
+        };
+        let mut span = evidence.span.clone();
+        let mut pattern = info.any[evidence.at.index].clone();
+        if let Some(q) = qualifier {
+            span = span.start.min(q.span.start)..span.end.max(q.span.end);
+            pattern = format!("{pattern} + {}", info.with[q.at.index]);
+        }
+        Some(CodeMatch {
+            code: evidence.at.code,
+            rule: evidence.at.rule,
+            span,
+            pattern,
+            negated: is_negated,
+        })
+    }
+}
+
+/// The match's range if it stands as whole words; a stem extends to the
+/// end of its word.
+fn word_bounded(text: &str, start: usize, end: usize, stem: bool) -> Option<Range<usize>> {
+    let is_word = |c: char| c.is_alphanumeric();
+    if text[..start].chars().next_back().is_some_and(is_word) {
+        return None;
+    }
+    let tail = &text[end..];
+    if stem {
+        let extra = tail.find(|c: char| !is_word(c)).unwrap_or(tail.len());
+        Some(start..end + extra)
+    } else if tail.chars().next().is_some_and(is_word) {
+        None
+    } else {
+        Some(start..end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn book() -> Codebook {
+        Codebook::parse(
+            Path::new("cb.toml"),
+            r#"
+name = "t"
+[[code]]
+id = "cost"
+label = "Cost"
+[[code.rule]]
+any = ["cost", "pay for", "afford*"]
+[[code]]
+id = "leave"
+label = "Study leave"
+[[code.rule]]
+any = ["study leave"]
+with = ["refus*", "couldn't", "problem"]
+[[code]]
+id = "train"
+label = "Training"
+[[code.rule]]
+any = ["train*"]
+without = ["induction"]
+[[code.rule]]
+regex = ['\bcourses?\b']
+speakers = "interviewer"
+"#,
+        )
+        .unwrap()
+    }
+
+    fn find(text: &str) -> Vec<(String, String, bool)> {
+        let cb = book();
+        Matcher::new(&cb)
+            .find(text, |s| s != Speakers::Interviewer)
+            .into_iter()
+            .map(|m| (cb.codes[m.code].id.clone(), text[m.span].to_string(), m.negated))
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_stems_and_case_folding() {
+        assert_eq!(find("The COST of it."), [("cost".into(), "COST".into(), false)]);
+        assert_eq!(find("It was costly."), []);
+        assert_eq!(find("I can't afford it."), [("cost".into(), "afford".into(), true)]);
+        assert_eq!(find("Affordability."), [("cost".into(), "Affordability".into(), false)]);
+        assert_eq!(find("Trainers and training."), [("train".into(), "Trainers".into(), false)]);
+        assert_eq!(find("Retraining."), []);
+    }
+
+    #[test]
+    fn with_without_and_qualifier_polarity() {
+        assert_eq!(
+            find("My study leave was refused."),
+            [("leave".into(), "study leave was refused".into(), false)]
+        );
+        assert_eq!(find("I have study leave."), []);
+        assert_eq!(
+            find("I couldn't get study leave."),
+            [("leave".into(), "couldn't get study leave".into(), false)]
+        );
+        assert_eq!(
+            find("I've never had a problem getting study leave."),
+            [("leave".into(), "problem getting study leave".into(), true)]
+        );
+        assert_eq!(find("Training at induction."), []);
+    }
+
+    #[test]
+    fn speaker_filter_and_positive_beats_negated() {
+        assert_eq!(find("A course."), []);
+        let cb = book();
+        let m = Matcher::new(&cb).find("A course.", |_| true);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].pattern, "/\\bcourses?\\b/");
+        assert_eq!(
+            find("No cost to me, but I pay for travel."),
+            [("cost".into(), "pay for".into(), false)]
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! A corpus folder: transcripts plus the cases file that describes their
+//! participants.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::{parse, Cases, Error, Role, Transcript};
+
+/// The name of the cases file inside a corpus folder.
+pub const CASES_FILE: &str = "participants.csv";
+
+/// Something about a corpus that does not stop it being read but that a
+/// researcher must know, because it changes what the numbers mean.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CorpusWarning {
+    /// A participant speaker label with no row in the cases file: their
+    /// segments are coded but belong to no Trust, role or band.
+    SpeakerWithoutCase { document: String, speaker: String },
+    /// A row in the cases file with no transcript.
+    CaseWithoutTranscript { case: String },
+    /// The corpus has no cases file at all.
+    NoCasesFile,
+}
+
+impl fmt::Display for CorpusWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CorpusWarning::SpeakerWithoutCase { document, speaker } => write!(
+                f,
+                "{document}: speaker `{speaker}` has no row in {CASES_FILE}; their segments have no case attributes"
+            ),
+            CorpusWarning::CaseWithoutTranscript { case } => {
+                write!(f, "{CASES_FILE}: case `{case}` has no transcript")
+            }
+            CorpusWarning::NoCasesFile => write!(
+                f,
+                "no {CASES_FILE}: segments have no case attributes (Trust, role, band)"
+            ),
+        }
+    }
+}
+
+/// Every transcript of a study and its cases.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    /// Transcripts sorted by id, so everything downstream is deterministic.
+    pub transcripts: Vec<Transcript>,
+    pub cases: Cases,
+    pub warnings: Vec<CorpusWarning>,
+}
+
+impl Corpus {
+    /// Lists a corpus folder's transcripts: the `.txt` files in its
+    /// `transcripts/` folder, or in the folder itself when it has none,
+    /// sorted by name.
+    pub fn transcript_paths(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+        let sub = dir.join("transcripts");
+        let from = if sub.is_dir() { sub } else { dir.to_path_buf() };
+        let io = |source| Error::Io {
+            path: from.clone(),
+            source,
+        };
+        let mut paths = Vec::new();
+        for entry in std::fs::read_dir(&from).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.is_file() && path.extension().is_some_and(|e| e == "txt") {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        if paths.is_empty() {
+            return Err(Error::NoTranscripts { path: from });
+        }
+        Ok(paths)
+    }
+
+    /// Reads a corpus folder. `on_document` is called after each transcript
+    /// is read, for progress reporting.
+    pub fn load(dir: &Path, mut on_document: impl FnMut()) -> Result<Corpus, Error> {
+        let mut transcripts = Vec::new();
+        for path in Corpus::transcript_paths(dir)? {
+            transcripts.push(read_transcript(&path)?);
+            on_document();
+        }
+        let cases_path = dir.join(CASES_FILE);
+        let cases = if cases_path.exists() {
+            Some(Cases::read(&cases_path)?)
+        } else {
+            None
+        };
+        Corpus::assemble(dir, transcripts, cases)
+    }
+
+    /// Builds a corpus from transcripts already read, checking ids and
+    /// cross-referencing speakers with cases.
+    pub fn assemble(
+        dir: &Path,
+        mut transcripts: Vec<Transcript>,
+        cases: Option<Cases>,
+    ) -> Result<Corpus, Error> {
+        transcripts.sort_by(|a, b| a.id.cmp(&b.id));
+        if let Some(w) = transcripts.windows(2).find(|w| w[0].id == w[1].id) {
+            return Err(Error::DuplicateDocument {
+                path: dir.to_path_buf(),
+                id: w[0].id.clone(),
+            });
+        }
+        let mut warnings = Vec::new();
+        let has_cases = cases.is_some();
+        let cases = cases.unwrap_or_default();
+        let mut speakers = BTreeSet::new();
+        for t in &transcripts {
+            for speaker in t.participants() {
+                speakers.insert(speaker.to_string());
+                if has_cases && cases.get(speaker).is_none() {
+                    warnings.push(CorpusWarning::SpeakerWithoutCase {
+                        document: t.id.clone(),
+                        speaker: speaker.to_string(),
+                    });
+                }
+            }
+        }
+        if has_cases {
+            for case in cases.iter() {
+                if !speakers.contains(&case.id) {
+                    warnings.push(CorpusWarning::CaseWithoutTranscript {
+                        case: case.id.clone(),
+                    });
+                }
+            }
+        } else {
+            warnings.push(CorpusWarning::NoCasesFile);
+        }
+        warnings.sort();
+        Ok(Corpus {
+            transcripts,
+            cases,
+            warnings,
+        })
+    }
+
+    /// Number of distinct participant speakers across the corpus.
+    pub fn participant_count(&self) -> usize {
+        self.transcripts
+            .iter()
+            .flat_map(|t| t.turns.iter())
+            .filter(|turn| turn.role == Role::Participant)
+            .map(|turn| turn.speaker.as_str())
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// Transcripts whose detected language is not `expected` (ISO 639-3),
+    /// or could not be told.
+    pub fn language_mismatches<'c>(&'c self, expected: &str) -> Vec<&'c Transcript> {
+        self.transcripts
+            .iter()
+            .filter(|t| t.language.as_ref().is_none_or(|l| l.code != expected))
+            .collect()
+    }
+}
+
+/// Reads and parses one transcript file.
+pub fn read_transcript(path: &Path) -> Result<Transcript, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = parse::decode(path, bytes)?;
+    parse::parse_transcript(path, text)
+}
