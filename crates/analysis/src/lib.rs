@@ -1,1 +1,156 @@
-//! strand-analysis
+//! Aggregation: from codings to the tables a study reports.
+//!
+//! The fourth stage of the pipeline (transcript -> segments -> codings ->
+//! *tables* -> report). It rolls each coding up the code hierarchy (a
+//! segment coded `barriers.cost` counts for `barriers` too), then counts,
+//! with polars, how many cases and segments voice each theme, overall and
+//! per value of a case attribute such as Trust. It also picks exemplar
+//! quotes for each theme.
+//!
+//! This is the only crate that depends on polars, which is slow to build on
+//! small machines; its results leave as plain [`strand_table::Table`]s so
+//! the report stage and everything else build without it. It does not draw
+//! or write anything.
+
+mod exemplars;
+mod prevalence;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use strand_codebook::Codebook;
+use strand_coding::Coding;
+use strand_table::{Table, Value};
+use strand_transcript::{segments, Corpus, Role, Unit};
+
+pub use exemplars::QUOTES_PER_THEME;
+
+/// Why analysis failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no case attribute `{name}` to break prevalence down by; the cases file has: {available}")]
+    UnknownAttribute { name: String, available: String },
+    #[error("aggregation failed: {0}")]
+    Polars(#[from] polars::error::PolarsError),
+}
+
+/// What to analyse.
+pub struct Input<'a> {
+    pub corpus: &'a Corpus,
+    pub codebook: &'a Codebook,
+    pub codings: &'a [Coding],
+    /// The unit the codings were made at.
+    pub unit: Unit,
+    /// The case attribute to break prevalence down by (`trust`).
+    pub by: &'a str,
+}
+
+/// The tables of one analysis run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// `summary`: metric, value: the size of the corpus and of the coding.
+    pub summary: Table,
+    /// `participants`: attribute, value, cases.
+    pub participants: Table,
+    /// `prevalence`: one row per code in codebook order.
+    pub prevalence: Table,
+    /// `prevalence_by_<attribute>`: one row per code and attribute value.
+    pub prevalence_by: Table,
+    /// `exemplars`: up to [`QUOTES_PER_THEME`] quotes per code.
+    pub exemplars: Table,
+}
+
+impl Analysis {
+    pub fn tables(&self) -> [&Table; 5] {
+        [
+            &self.summary,
+            &self.participants,
+            &self.prevalence,
+            &self.prevalence_by,
+            &self.exemplars,
+        ]
+    }
+}
+
+/// Runs every aggregation.
+pub fn analyse(input: &Input<'_>) -> Result<Analysis, Error> {
+    let cases = &input.corpus.cases;
+    if !input.corpus.warnings.contains(&strand_transcript::CorpusWarning::NoCasesFile)
+        && !cases.attributes.iter().any(|a| a == input.by)
+    {
+        return Err(Error::UnknownAttribute {
+            name: input.by.to_string(),
+            available: cases.attributes.join(", "),
+        });
+    }
+    Ok(Analysis {
+        summary: summary(input),
+        participants: participants(input.corpus),
+        prevalence: prevalence::overall(input)?,
+        prevalence_by: prevalence::by_attribute(input)?,
+        exemplars: exemplars::exemplars(input),
+    })
+}
+
+/// Rounds a percentage to one decimal place, as reports show it.
+pub(crate) fn percent(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        return 0.0;
+    }
+    (part as f64 * 1000.0 / whole as f64).round() / 10.0
+}
+
+fn summary(input: &Input<'_>) -> Table {
+    let corpus = input.corpus;
+    let mut turns = 0;
+    let mut participant_turns = 0;
+    let mut segs = 0;
+    let mut words = 0;
+    for t in &corpus.transcripts {
+        turns += t.turns.len();
+        participant_turns += t.turns.iter().filter(|t| t.role == Role::Participant).count();
+        segs += segments(t, input.unit)
+            .iter()
+            .filter(|s| s.role == Role::Participant)
+            .count();
+        words += t.word_count();
+    }
+    let coded: BTreeSet<&str> = input.codings.iter().map(|c| c.segment.as_str()).collect();
+    let mut table = Table::new("summary", &["metric", "value"]);
+    let rows: [(&str, Value); 9] = [
+        ("documents", corpus.transcripts.len().into()),
+        ("participants", corpus.participant_count().into()),
+        ("turns", turns.into()),
+        ("participant_turns", participant_turns.into()),
+        ("unit", input.unit.as_str().into()),
+        ("participant_segments", segs.into()),
+        ("coded_segments", coded.len().into()),
+        ("codings", input.codings.len().into()),
+        ("words", words.into()),
+    ];
+    for (k, v) in rows {
+        table.push(vec![k.into(), v]).expect("two columns");
+    }
+    table
+}
+
+fn participants(corpus: &Corpus) -> Table {
+    let present: BTreeSet<String> = corpus
+        .transcripts
+        .iter()
+        .flat_map(|t| t.participants())
+        .map(str::to_string)
+        .collect();
+    let mut table = Table::new("participants", &["attribute", "value", "cases"]);
+    for (i, attribute) in corpus.cases.attributes.iter().enumerate() {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for case in corpus.cases.iter().filter(|c| present.contains(&c.id)) {
+            *counts.entry(case.values[i].as_str()).or_default() += 1;
+        }
+        for (value, n) in counts {
+            table
+                .push(vec![attribute.as_str().into(), value.into(), n.into()])
+                .expect("three columns");
+        }
+    }
+    table
+}

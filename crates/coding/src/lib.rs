@@ -1,1 +1,241 @@
-//! strand-coding
+//! Automatic coding: applies a codebook to a corpus's segments and records,
+//! for every coding, the evidence that produced it.
+//!
+//! This is the third stage of the pipeline (transcript -> segments ->
+//! *codings* -> tables -> report). A [`Coder`] segments each transcript at
+//! the codebook's unit, asks the codebook's [`Matcher`] where each code's
+//! rules fire, applies the codes' negation policies, and pushes each
+//! [`Coding`] into a [`Sink`].
+//!
+//! It is *not* a store of codings (manual coding and review live elsewhere)
+//! and it does no counting: tables are the analysis stage's job.
+
+use std::ops::Range;
+use std::str::FromStr;
+
+use strand_codebook::{Codebook, Matcher, NegatedPolicy, Speakers};
+use strand_transcript::{segments, Corpus, Role, Segment, Transcript, Unit};
+
+/// Why a coding was made: the rule that fired and what it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// Index of the rule within the code that fired (the code the match was
+    /// recoded from, for a recoded negation).
+    pub rule: usize,
+    /// The patterns that matched, as written in the codebook.
+    pub pattern: String,
+    /// Byte range of the matched text in the transcript.
+    pub span: Range<usize>,
+    /// Whether the match stood in a negation's scope.
+    pub negated: bool,
+}
+
+/// One code applied to one segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coding {
+    pub document: String,
+    /// The segment's stable id (`P07:t12.s3`).
+    pub segment: String,
+    /// Byte range of the segment in the transcript.
+    pub segment_span: Range<usize>,
+    /// The participant whose turn it is: the case the coding counts for.
+    pub speaker: String,
+    pub code: String,
+    /// Who coded it: `auto:<codebook hash>` for automatic coding, so every
+    /// coding can be traced to the exact codebook version that made it.
+    pub coder: String,
+    pub evidence: Evidence,
+}
+
+/// Receives codings as they are found.
+///
+/// Coding pushes into a sink rather than returning an iterator of codings
+/// (the same choice ripgrep's searcher makes with its `Sink`): the coder
+/// need not know whether codings are collected for analysis, counted for a
+/// progress bar, written to a store or printed, and a consumer that wants a
+/// `Vec` gets one from the blanket implementation below. A pull-based
+/// iterator would have to hold each transcript's segmentation alive between
+/// calls and would make "after each document" hooks awkward.
+pub trait Sink {
+    type Error;
+
+    /// Called once per coding, in document then segment order.
+    fn coding(&mut self, coding: Coding) -> Result<(), Self::Error>;
+
+    /// Called after each transcript has been coded.
+    fn document_done(&mut self, _transcript: &Transcript) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+impl Sink for Vec<Coding> {
+    type Error = std::convert::Infallible;
+
+    fn coding(&mut self, coding: Coding) -> Result<(), Self::Error> {
+        self.push(coding);
+        Ok(())
+    }
+}
+
+/// A codebook compiled for coding.
+pub struct Coder<'c> {
+    codebook: &'c Codebook,
+    matcher: Matcher,
+    unit: Unit,
+    coder: String,
+}
+
+impl<'c> Coder<'c> {
+    pub fn new(codebook: &'c Codebook) -> Coder<'c> {
+        Coder {
+            codebook,
+            matcher: Matcher::new(codebook),
+            // The codebook crate checked the unit against the same names.
+            unit: Unit::from_str(&codebook.unit).unwrap_or_default(),
+            coder: format!("auto:{}", codebook.short_hash()),
+        }
+    }
+
+    pub fn unit(&self) -> Unit {
+        self.unit
+    }
+
+    /// Codes every transcript of a corpus, in id order.
+    pub fn code_corpus<S: Sink>(&self, corpus: &Corpus, sink: &mut S) -> Result<(), S::Error> {
+        for t in &corpus.transcripts {
+            self.code_transcript(t, sink)?;
+        }
+        Ok(())
+    }
+
+    /// Codes one transcript.
+    pub fn code_transcript<S: Sink>(&self, t: &Transcript, sink: &mut S) -> Result<(), S::Error> {
+        for segment in segments(t, self.unit) {
+            for coding in self.code_segment(t, &segment) {
+                sink.coding(coding)?;
+            }
+        }
+        sink.document_done(t)
+    }
+
+    /// The codings of one segment, sorted by code order in the codebook,
+    /// at most one per code.
+    pub fn code_segment(&self, t: &Transcript, segment: &Segment) -> Vec<Coding> {
+        let text = segment.text(t);
+        let role = segment.role;
+        let listens = |s: Speakers| match s {
+            Speakers::Participant => role == Role::Participant,
+            Speakers::Interviewer => role == Role::Interviewer,
+            Speakers::Any => true,
+        };
+        let speaker = &t.turns[segment.turn - 1].speaker;
+        let mut out: Vec<(usize, Coding)> = Vec::new();
+        for m in self.matcher.find(text, listens) {
+            let code = &self.codebook.codes[m.code];
+            let target = match (&code.negated, m.negated) {
+                (_, false) | (NegatedPolicy::Keep, true) => m.code,
+                (NegatedPolicy::Ignore, true) => continue,
+                (NegatedPolicy::Recode(other), true) => {
+                    match self.codebook.codes.iter().position(|c| &c.id == other) {
+                        Some(i) => i,
+                        None => continue,
+                    }
+                }
+            };
+            let coding = Coding {
+                document: t.id.clone(),
+                segment: segment.id.clone(),
+                segment_span: segment.span.clone(),
+                speaker: speaker.clone(),
+                code: self.codebook.codes[target].id.clone(),
+                coder: self.coder.clone(),
+                evidence: Evidence {
+                    rule: m.rule,
+                    pattern: m.pattern,
+                    span: segment.span.start + m.span.start..segment.span.start + m.span.end,
+                    negated: m.negated,
+                },
+            };
+            // A recoded negation may land on a code that also matched
+            // directly; the direct, positive evidence wins.
+            match out.iter_mut().find(|(i, _)| *i == target) {
+                Some((_, existing)) if existing.evidence.negated && !coding.evidence.negated => {
+                    *existing = coding
+                }
+                Some(_) => {}
+                None => out.push((target, coding)),
+            }
+        }
+        out.sort_by_key(|(i, _)| *i);
+        out.into_iter().map(|(_, c)| c).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn codebook() -> Codebook {
+        Codebook::parse(
+            Path::new("cb.toml"),
+            r#"
+name = "t"
+[[code]]
+id = "manager"
+label = "Manager"
+[[code]]
+id = "manager.supportive"
+label = "Supportive"
+negated = "manager.unsupportive"
+[[code.rule]]
+any = ["supportive"]
+[[code]]
+id = "manager.unsupportive"
+label = "Unsupportive"
+[[code.rule]]
+any = ["never there"]
+[[code]]
+id = "cost"
+label = "Cost"
+negated = "keep"
+[[code.rule]]
+any = ["cost"]
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn negation_policies_and_evidence_offsets() {
+        let cb = codebook();
+        let t = strand_transcript::parse_transcript(
+            Path::new("P01.txt"),
+            "Interviewer: Is your manager supportive?\nP01: She's not supportive. The cost is fine. Supportive, yes.\n".into(),
+        )
+        .unwrap();
+        let mut codings: Vec<Coding> = Vec::new();
+        Coder::new(&cb).code_transcript(&t, &mut codings).unwrap();
+        let got: Vec<(&str, &str, &str, bool)> = codings
+            .iter()
+            .map(|c| {
+                (
+                    c.segment.as_str(),
+                    c.code.as_str(),
+                    &t.text[c.evidence.span.clone()],
+                    c.evidence.negated,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("P01:t2.s1", "manager.unsupportive", "supportive", true),
+                ("P01:t2.s2", "cost", "cost", false),
+                ("P01:t2.s3", "manager.supportive", "Supportive", false),
+            ]
+        );
+        assert!(codings.iter().all(|c| c.speaker == "P01"));
+        assert_eq!(codings[0].coder, format!("auto:{}", cb.short_hash()));
+    }
+}

@@ -1,1 +1,360 @@
-//! strand-report
+//! Reports: charts and a self-contained HTML page from analysis tables.
+//!
+//! The last stage of the pipeline (transcript -> segments -> codings ->
+//! tables -> *report*). It turns [`Table`]s into SVG charts (plotters) and
+//! one HTML file that needs no network, no scripts and no other files, so an
+//! education lead can open it from an e-mail.
+//!
+//! Every piece of text that came from a transcript reaches the page through
+//! a minijinja template with auto-escaping on, never by string
+//! concatenation, so a quote containing `<script>` is shown, not run.
+//!
+//! This crate does not compute anything (it only reads tables by column
+//! name) and does not write files: it returns their bytes, and the caller
+//! decides where and how to write them.
+
+pub mod chart;
+
+use std::collections::BTreeMap;
+
+use minijinja::{context, Environment, Value as JinjaValue};
+use serde::Serialize;
+use strand_codebook::Codebook;
+use strand_table::{Table, Value};
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("table `{table}` has no column `{column}`")]
+    MissingColumn { table: String, column: String },
+    #[error("chart `{name}` could not be drawn: {message}")]
+    Chart { name: String, message: String },
+    #[error("report template failed: {0}")]
+    Template(#[from] minijinja::Error),
+}
+
+/// Everything a report is made from.
+pub struct ReportInput<'a> {
+    pub title: &'a str,
+    /// The corpus's name (its folder name), for the heading.
+    pub corpus: &'a str,
+    pub codebook: &'a Codebook,
+    /// The case attribute prevalence was broken down by (`trust`).
+    pub by: &'a str,
+    pub summary: &'a Table,
+    pub participants: &'a Table,
+    pub prevalence: &'a Table,
+    pub prevalence_by: &'a Table,
+    pub exemplars: &'a Table,
+    /// Things the reader must know about the data (missing cases, a
+    /// transcript in another language). Must not quote transcripts.
+    pub notices: &'a [String],
+    /// The table files written beside the report, for its methods section.
+    pub table_files: &'a [String],
+}
+
+/// A file of the report, relative to the report folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders the report: `index.html` and each chart as an SVG file.
+pub fn render(input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Error> {
+    let page = Page::build(input)?;
+    let chart_svg = chart::grouped_bars(&page.chart_data()).map_err(|message| Error::Chart {
+        name: page.chart_file.clone(),
+        message,
+    })?;
+
+    let mut env = Environment::new();
+    // Auto-escaping is chosen by the template's name: `.html` escapes.
+    env.add_template("index.html", include_str!("../templates/index.html"))?;
+    let html = env.get_template("index.html")?.render(context! {
+        page => &page,
+        // The SVG is made here from numbers and codebook labels, and
+        // plotters escapes the text it writes; it is the one value let
+        // through unescaped.
+        chart_svg => JinjaValue::from_safe_string(inline_svg(&chart_svg, &page.chart_title)),
+    })?;
+    Ok(vec![
+        OutputFile {
+            name: "index.html".into(),
+            bytes: html.into_bytes(),
+        },
+        OutputFile {
+            name: page.chart_file.clone(),
+            bytes: chart_svg.into_bytes(),
+        },
+    ])
+}
+
+/// Makes the chart an accessible image inside the page: a role, a label,
+/// and no XML declaration.
+fn inline_svg(svg: &str, title: &str) -> String {
+    let body = svg.trim_start_matches(|c| c != '<');
+    let body = match body.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or(rest, |(_, r)| r).trim_start(),
+        None => body,
+    };
+    let escaped = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;");
+    body.replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{escaped}\" "), 1)
+}
+
+#[derive(Serialize)]
+struct Page {
+    title: String,
+    corpus: String,
+    by: String,
+    by_label: String,
+    codebook_name: String,
+    codebook_hash: String,
+    codebook_short_hash: String,
+    unit: String,
+    language: String,
+    participants_total: i64,
+    summary: Vec<(String, String)>,
+    participants: Vec<(String, String, String)>,
+    values: Vec<String>,
+    themes: Vec<Theme>,
+    highlights: Vec<String>,
+    notices: Vec<String>,
+    chart_file: String,
+    chart_title: String,
+    table_files: Vec<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct Theme {
+    id: String,
+    label: String,
+    depth: i64,
+    definition: String,
+    cases: i64,
+    cases_pct: f64,
+    segments: i64,
+    /// Per attribute value: (cases, cases_total, pct), in `Page::values` order.
+    by: Vec<(i64, i64, f64)>,
+    quotes: Vec<Quote>,
+}
+
+#[derive(Serialize, Clone)]
+struct Quote {
+    text: String,
+    who: String,
+    segment: String,
+}
+
+fn column<'t>(table: &'t Table, name: &str) -> Result<usize, Error> {
+    table.column(name).ok_or_else(|| Error::MissingColumn {
+        table: table.name.clone(),
+        column: name.to_string(),
+    })
+}
+
+fn cell_text(v: &Value) -> String {
+    v.to_string()
+}
+
+fn cell_i64(v: &Value) -> i64 {
+    v.as_f64().unwrap_or(0.0) as i64
+}
+
+/// "trust" -> "Trust", "years_in_post" -> "Years in post".
+fn humanise(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl Page {
+    fn build(input: &ReportInput<'_>) -> Result<Page, Error> {
+        let summary_rows: Vec<(String, String)> = {
+            let (m, v) = (column(input.summary, "metric")?, column(input.summary, "value")?);
+            input
+                .summary
+                .rows
+                .iter()
+                .map(|r| (humanise(&cell_text(&r[m])), cell_text(&r[v])))
+                .collect()
+        };
+        let participants_total = input
+            .summary
+            .rows
+            .iter()
+            .find(|r| r[0].as_str() == Some("participants"))
+            .map_or(0, |r| cell_i64(&r[1]));
+        let participants = {
+            let t = input.participants;
+            let (a, v, c) = (column(t, "attribute")?, column(t, "value")?, column(t, "cases")?);
+            t.rows
+                .iter()
+                .map(|r| (humanise(&cell_text(&r[a])), cell_text(&r[v]), cell_text(&r[c])))
+                .collect()
+        };
+
+        // Prevalence by attribute, pivoted to one row per theme.
+        let pb = input.prevalence_by;
+        let (pt, pv) = (column(pb, "theme")?, column(pb, input.by)?);
+        let (pc, ptot, ppct) = (
+            column(pb, "cases")?,
+            column(pb, "cases_total")?,
+            column(pb, "cases_pct")?,
+        );
+        let mut values: Vec<String> = pb.rows.iter().map(|r| cell_text(&r[pv])).collect();
+        values.sort();
+        values.dedup();
+        let mut by: BTreeMap<(String, String), (i64, i64, f64)> = BTreeMap::new();
+        for r in &pb.rows {
+            by.insert(
+                (cell_text(&r[pt]), cell_text(&r[pv])),
+                (cell_i64(&r[pc]), cell_i64(&r[ptot]), r[ppct].as_f64().unwrap_or(0.0)),
+            );
+        }
+
+        let quotes = quotes(input)?;
+        let p = input.prevalence;
+        let (t, l, d, c, pct, s) = (
+            column(p, "theme")?,
+            column(p, "label")?,
+            column(p, "depth")?,
+            column(p, "cases")?,
+            column(p, "cases_pct")?,
+            column(p, "segments")?,
+        );
+        let mut themes = Vec::new();
+        for r in &p.rows {
+            let id = cell_text(&r[t]);
+            let definition = input
+                .codebook
+                .get(&id)
+                .map(|c| c.definition.clone())
+                .unwrap_or_default();
+            themes.push(Theme {
+                by: values
+                    .iter()
+                    .map(|v| by.get(&(id.clone(), v.clone())).copied().unwrap_or((0, 0, 0.0)))
+                    .collect(),
+                quotes: quotes.get(&id).cloned().unwrap_or_default(),
+                label: cell_text(&r[l]),
+                depth: cell_i64(&r[d]),
+                cases: cell_i64(&r[c]),
+                cases_pct: r[pct].as_f64().unwrap_or(0.0),
+                segments: cell_i64(&r[s]),
+                definition,
+                id,
+            });
+        }
+
+        let by_label = humanise(input.by);
+        Ok(Page {
+            title: input.title.to_string(),
+            corpus: input.corpus.to_string(),
+            by: input.by.to_string(),
+            chart_title: format!("Share of participants voicing each theme, by {by_label}"),
+            chart_file: format!("prevalence-by-{}.svg", input.by.replace('_', "-")),
+            highlights: highlights(&themes, participants_total),
+            by_label,
+            codebook_name: input.codebook.name.clone(),
+            codebook_hash: input.codebook.hash.clone(),
+            codebook_short_hash: input.codebook.short_hash().to_string(),
+            unit: input.codebook.unit.clone(),
+            language: input.codebook.language.clone(),
+            participants_total,
+            summary: summary_rows,
+            participants,
+            values,
+            themes,
+            notices: input.notices.to_vec(),
+            table_files: input.table_files.to_vec(),
+        })
+    }
+
+    /// The chart shows sub-themes, labelled with their parent, because
+    /// top-level themes are voiced by nearly everyone in a study built
+    /// around them and the differences that matter lie one level down. A
+    /// codebook with no sub-themes gets its top level.
+    fn chart_data(&self) -> chart::GroupedBars<'_> {
+        let has_children = self.themes.iter().any(|t| t.depth > 0);
+        let shown: Vec<&Theme> = self
+            .themes
+            .iter()
+            .filter(|t| if has_children { t.depth == 1 } else { t.depth == 0 })
+            .collect();
+        let parent_label = |t: &Theme| {
+            let parent = t.id.rsplit_once('.').map(|(p, _)| p)?;
+            self.themes.iter().find(|p| p.id == parent).map(|p| p.label.clone())
+        };
+        chart::GroupedBars {
+            title: &self.chart_title,
+            x_label: "Participants voicing the theme (% of participants in each group)",
+            groups: shown
+                .iter()
+                .map(|t| match parent_label(t) {
+                    Some(p) => format!("{p}: {}", t.label),
+                    None => t.label.clone(),
+                })
+                .collect(),
+            series: self.values.clone(),
+            values: shown
+                .iter()
+                .map(|t| t.by.iter().map(|(_, _, pct)| *pct).collect())
+                .collect(),
+        }
+    }
+}
+
+/// Quotes per theme from the exemplars table, attributed by pseudonym and
+/// the attributes a reader needs to weigh them.
+fn quotes(input: &ReportInput<'_>) -> Result<BTreeMap<String, Vec<Quote>>, Error> {
+    let e = input.exemplars;
+    let (t, s, c, q) = (
+        column(e, "theme")?,
+        column(e, "segment")?,
+        column(e, "case")?,
+        column(e, "quote")?,
+    );
+    let shown: Vec<(usize, &str)> = ["role", "band", "trust"]
+        .iter()
+        .filter_map(|name| e.column(name).map(|i| (i, *name)))
+        .collect();
+    let mut out: BTreeMap<String, Vec<Quote>> = BTreeMap::new();
+    for r in &e.rows {
+        let mut who = vec![cell_text(&r[c])];
+        for (i, name) in &shown {
+            let v = cell_text(&r[*i]);
+            if v.is_empty() {
+                continue;
+            }
+            who.push(if *name == "band" { format!("Band {v}") } else { v });
+        }
+        out.entry(cell_text(&r[t])).or_default().push(Quote {
+            text: cell_text(&r[q]),
+            who: who.join(", "),
+            segment: cell_text(&r[s]),
+        });
+    }
+    Ok(out)
+}
+
+/// Plain-language lines for the summary: the most widely voiced themes.
+fn highlights(themes: &[Theme], total: i64) -> Vec<String> {
+    let mut top: Vec<&Theme> = themes.iter().filter(|t| t.depth == 0 && t.cases > 0).collect();
+    top.sort_by(|a, b| b.cases.cmp(&a.cases).then(a.id.cmp(&b.id)));
+    top.iter()
+        .take(5)
+        .map(|t| {
+            format!(
+                "{}: voiced by {} of {} participants ({}%).",
+                t.label, t.cases, total, t.cases_pct
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,170 @@
+//! Theme prevalence: cases and segments per code, overall and by attribute.
+
+use polars::prelude::*;
+use strand_table::{Table, Value};
+
+use crate::{percent, Error, Input};
+
+/// Attribute value for a participant with no row in the cases file.
+pub const NO_CASE: &str = "(no case)";
+
+/// One row per (theme, segment, case): each coding rolled up to its code's
+/// ancestors, since a segment about cost is also about barriers.
+fn coded(input: &Input<'_>) -> PolarsResult<LazyFrame> {
+    let mut theme = Vec::new();
+    let mut segment = Vec::new();
+    let mut case = Vec::new();
+    for c in input.codings {
+        for id in input.codebook.lineage(&c.code) {
+            theme.push(id.to_string());
+            segment.push(c.segment.clone());
+            case.push(c.speaker.clone());
+        }
+    }
+    Ok(df!("theme" => theme, "segment" => segment, "case" => case)?.lazy())
+}
+
+/// The codebook's codes in order, so every code gets a row, coded or not.
+fn themes(input: &Input<'_>) -> PolarsResult<LazyFrame> {
+    let codes = &input.codebook.codes;
+    Ok(df!(
+        "theme" => codes.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        "label" => codes.iter().map(|c| c.label.clone()).collect::<Vec<_>>(),
+        "depth" => codes.iter().map(|c| c.depth() as i64).collect::<Vec<_>>(),
+        "order" => (0..codes.len() as i64).collect::<Vec<_>>(),
+    )?
+    .lazy())
+}
+
+fn counts() -> [Expr; 2] {
+    [
+        col("case").n_unique().cast(DataType::Int64).alias("cases"),
+        col("segment").n_unique().cast(DataType::Int64).alias("segments"),
+    ]
+}
+
+fn left() -> JoinArgs {
+    JoinArgs::new(JoinType::Left)
+}
+
+/// Participant cases of the corpus with their value of the `by` attribute.
+fn case_values(input: &Input<'_>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = input
+        .corpus
+        .transcripts
+        .iter()
+        .flat_map(|t| t.participants())
+        .map(|p| {
+            let value = input.corpus.cases.attribute(p, input.by).unwrap_or(NO_CASE);
+            (p.to_string(), value.to_string())
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn int(df: &DataFrame, name: &str) -> PolarsResult<Vec<i64>> {
+    Ok(df.column(name)?.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
+}
+
+fn text(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or("").to_string())
+        .collect())
+}
+
+/// `prevalence`: theme, label, depth, cases, cases_pct, segments.
+pub fn overall(input: &Input<'_>) -> Result<Table, Error> {
+    let total = case_values(input).len() as i64;
+    let per_theme = coded(input)?.group_by([col("theme")]).agg(counts());
+    let df = themes(input)?
+        .join(per_theme, [col("theme")], [col("theme")], left())
+        .with_columns([col("cases").fill_null(lit(0i64)), col("segments").fill_null(lit(0i64))])
+        .sort(["order"], SortMultipleOptions::default())
+        .collect()?;
+    let (theme, label, depth) = (text(&df, "theme")?, text(&df, "label")?, int(&df, "depth")?);
+    let (cases, segments) = (int(&df, "cases")?, int(&df, "segments")?);
+    let mut table = Table::new(
+        "prevalence",
+        &["theme", "label", "depth", "cases", "cases_pct", "segments"],
+    );
+    for i in 0..df.height() {
+        table
+            .push(vec![
+                theme[i].clone().into(),
+                label[i].clone().into(),
+                Value::Int(depth[i]),
+                Value::Int(cases[i]),
+                percent(cases[i], total).into(),
+                Value::Int(segments[i]),
+            ])
+            .expect("six columns");
+    }
+    Ok(table)
+}
+
+/// `prevalence_by_<by>`: theme, label, depth, <by>, cases, cases_total,
+/// cases_pct, segments. Percentages are of the cases with that value, so
+/// a Trust with fewer participants is not under-counted.
+pub fn by_attribute(input: &Input<'_>) -> Result<Table, Error> {
+    let by = input.by;
+    let pairs = case_values(input);
+    let (case_ids, values): (Vec<String>, Vec<String>) = pairs.into_iter().unzip();
+    let cases = df!("case" => case_ids, "value" => values)?.lazy();
+    let totals = cases
+        .clone()
+        .group_by([col("value")])
+        .agg([col("case").count().cast(DataType::Int64).alias("cases_total")]);
+    let per_cell = coded(input)?
+        .join(cases, [col("case")], [col("case")], JoinArgs::new(JoinType::Inner))
+        .group_by([col("theme"), col("value")])
+        .agg(counts());
+    // Every theme against every value, so absent themes show as zero.
+    let grid = themes(input)?
+        .join(
+            totals,
+            Vec::<Expr>::new(),
+            Vec::<Expr>::new(),
+            JoinArgs::new(JoinType::Cross),
+        )
+        .join(
+            per_cell,
+            [col("theme"), col("value")],
+            [col("theme"), col("value")],
+            left(),
+        )
+        .with_columns([col("cases").fill_null(lit(0i64)), col("segments").fill_null(lit(0i64))])
+        .sort(["order", "value"], SortMultipleOptions::default())
+        .collect()?;
+    let (theme, label, depth) = (text(&grid, "theme")?, text(&grid, "label")?, int(&grid, "depth")?);
+    let value = text(&grid, "value")?;
+    let (cases, totals, segments) = (
+        int(&grid, "cases")?,
+        int(&grid, "cases_total")?,
+        int(&grid, "segments")?,
+    );
+    let name = format!("prevalence_by_{by}");
+    let mut table = Table::new(
+        &name,
+        &["theme", "label", "depth", by, "cases", "cases_total", "cases_pct", "segments"],
+    );
+    for i in 0..grid.height() {
+        table
+            .push(vec![
+                theme[i].clone().into(),
+                label[i].clone().into(),
+                Value::Int(depth[i]),
+                value[i].clone().into(),
+                Value::Int(cases[i]),
+                Value::Int(totals[i]),
+                percent(cases[i], totals[i]).into(),
+                Value::Int(segments[i]),
+            ])
+            .expect("eight columns");
+    }
+    Ok(table)
+}

@@ -1,0 +1,128 @@
+//! Charts, drawn with plotters into SVG strings.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Okabe-Ito colours: distinguishable with every common colour-vision
+/// deficiency, and in greyscale print by their lightness.
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0x00, 0x00, 0x00),
+];
+
+/// Hex form of a palette colour, for legends drawn in HTML.
+pub fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// Data for a grouped horizontal bar chart of percentages.
+pub struct GroupedBars<'a> {
+    pub title: &'a str,
+    pub x_label: &'a str,
+    /// One label per bar group (a theme), top to bottom.
+    pub groups: Vec<String>,
+    /// One name per series (a Trust), in legend order.
+    pub series: Vec<String>,
+    /// `values[group][series]`, in percent.
+    pub values: Vec<Vec<f64>>,
+}
+
+const WIDTH: u32 = 900;
+const BAR: u32 = 14;
+const GROUP_GAP: u32 = 12;
+const FONT: &str = "sans-serif";
+/// The legend sits in a band of its own under the title, where it can
+/// never cover a bar.
+const LEGEND_TOP: u32 = 40;
+
+/// Draws the chart. Sizes depend only on the data, so the same data gives
+/// byte-identical SVG.
+pub fn grouped_bars(data: &GroupedBars<'_>) -> Result<String, String> {
+    let n = data.groups.len().max(1);
+    let per_group = BAR * data.series.len().max(1) as u32 + GROUP_GAP;
+    let height = LEGEND_TOP + 30 + per_group * n as u32 + 50;
+    // Labels are laid out from their length: about 7 px a character at
+    // 13 px, which the naive text measure plotters uses agrees with.
+    let longest = data.groups.iter().map(|g| g.chars().count()).max().unwrap_or(10);
+    let label_width = (longest as u32 * 7 + 20).clamp(120, 380);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let title_font = (FONT, 20).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Top));
+        root.draw(&Text::new(data.title, (10, 10), title_font))
+            .map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(LEGEND_TOP + 30)
+            .margin_right(40)
+            .margin_left(10)
+            .x_label_area_size(45)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(0f64..100f64, 0f64..n as f64)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_max_light_lines(0)
+            .y_labels(0)
+            .x_labels(11)
+            .x_label_formatter(&|x| format!("{x:.0}%"))
+            .x_desc(data.x_label)
+            .axis_desc_style((FONT, 14))
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let slot = 1.0 / (per_group as f64 / BAR as f64);
+        let gap = GROUP_GAP as f64 / per_group as f64 / 2.0;
+        for (s, name) in data.series.iter().enumerate() {
+            let colour = PALETTE[s % PALETTE.len()];
+            let bars = data.values.iter().enumerate().map(move |(g, row)| {
+                // Group g is drawn from the top down.
+                let top = n as f64 - g as f64 - gap - s as f64 * slot;
+                let v = row.get(s).copied().unwrap_or(0.0);
+                Rectangle::new([(0.0, top - slot), (v, top)], colour.filled())
+            });
+            chart
+                .draw_series(bars)
+                .map_err(|e| e.to_string())?;
+            let labels = data.values.iter().enumerate().map(move |(g, row)| {
+                let top = n as f64 - g as f64 - gap - s as f64 * slot;
+                let v = row.get(s).copied().unwrap_or(0.0);
+                Text::new(
+                    format!("{v:.0}%"),
+                    (v + 0.8, top - slot / 2.0),
+                    (FONT, 11).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center)),
+                )
+            });
+            chart.draw_series(labels).map_err(|e| e.to_string())?;
+        }
+        let (mut x, _) = chart.backend_coord(&(0.0, 0.0));
+        let y = LEGEND_TOP as i32 + 12;
+        let legend_font = (FONT, 13).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        for (s, name) in data.series.iter().enumerate() {
+            let colour = PALETTE[s % PALETTE.len()];
+            root.draw(&Rectangle::new([(x, y - 7), (x + 14, y + 7)], colour.filled()))
+                .map_err(|e| e.to_string())?;
+            root.draw(&Text::new(name.as_str(), (x + 20, y), legend_font.clone()))
+                .map_err(|e| e.to_string())?;
+            x += 20 + name.chars().count() as i32 * 8 + 24;
+        }
+        // Group labels beside the axis, centred on their bars.
+        let style = (FONT, 13)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        for (g, label) in data.groups.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(0.0, n as f64 - g as f64 - 0.5));
+            root.draw(&Text::new(label.as_str(), (x - 8, y), style.clone()))
+                .map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}

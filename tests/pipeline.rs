@@ -1,0 +1,270 @@
+//! The whole pipeline on the tiny fixture study, whose every coding is
+//! listed by hand in `fixtures/tiny/expected-codings.tsv`, and whose
+//! prevalence numbers below were counted by hand from that list:
+//!
+//! cases: T01 and T02 (Alpha), T03 (Beta); T04 has no transcript.
+//! barriers: T01 (t2.s1, t2.s2), T02 (t2.s3) -> 2 cases, 3 segments.
+//! manager: T01 (t4.s2), T02 (t2.s1, t2.s2), T03 (t2.s3) -> 3 cases, 4 segments.
+//! band4: T01 (t6.s1), T03 (t2.s1) -> 2 cases, 2 segments.
+
+use std::path::{Path, PathBuf};
+
+use strand_analysis::{analyse, Analysis, Input};
+use strand_codebook::Codebook;
+use strand_coding::{Coder, Coding};
+use strand_table::{Table, Value};
+use strand_transcript::{Corpus, CorpusWarning, Unit};
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
+}
+
+struct Run {
+    corpus: Corpus,
+    codebook: Codebook,
+    codings: Vec<Coding>,
+}
+
+fn code_tiny() -> Run {
+    code(Corpus::load(&fixture("tiny"), || {}).unwrap())
+}
+
+fn code(corpus: Corpus) -> Run {
+    let codebook = Codebook::read(&fixture("tiny/codebook.toml")).unwrap();
+    let mut codings = Vec::new();
+    let Ok(()) = Coder::new(&codebook).code_corpus(&corpus, &mut codings);
+    Run {
+        corpus,
+        codebook,
+        codings,
+    }
+}
+
+fn analyse_tiny(run: &Run) -> Analysis {
+    analyse(&Input {
+        corpus: &run.corpus,
+        codebook: &run.codebook,
+        codings: &run.codings,
+        unit: Unit::Sentence,
+        by: "trust",
+    })
+    .unwrap()
+}
+
+#[test]
+fn codings_match_the_hand_made_list() {
+    let run = code_tiny();
+    let expected = std::fs::read_to_string(fixture("tiny/expected-codings.tsv")).unwrap();
+    let expected: Vec<String> = expected.lines().skip(1).map(str::to_string).collect();
+    let got: Vec<String> = run
+        .codings
+        .iter()
+        .map(|c| format!("{}\t{}\t{}", c.segment, c.code, c.evidence.negated))
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn evidence_points_at_the_matched_words() {
+    let run = code_tiny();
+    let t02 = &run.corpus.transcripts[1];
+    let evidence: Vec<(&str, &str)> = run
+        .codings
+        .iter()
+        .filter(|c| c.document == "T02")
+        .map(|c| (&t02.text[c.evidence.span.clone()], c.evidence.pattern.as_str()))
+        .collect();
+    assert_eq!(
+        evidence,
+        [
+            ("supportive", "supportive"),
+            ("never around", "never around"),
+            ("Study leave was cancelled", "study leave + cancel*"),
+        ]
+    );
+}
+
+#[test]
+fn corpus_warns_about_a_case_without_a_transcript() {
+    let run = code_tiny();
+    assert_eq!(
+        run.corpus.warnings,
+        [CorpusWarning::CaseWithoutTranscript {
+            case: "T04".into()
+        }]
+    );
+    assert_eq!(run.corpus.participant_count(), 3);
+}
+
+/// The table's rows as (theme, [columns...]) strings, for compact asserts.
+fn rows(table: &Table, columns: &[&str]) -> Vec<String> {
+    (0..table.rows.len())
+        .map(|i| {
+            columns
+                .iter()
+                .map(|c| table.get(i, c).unwrap().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn prevalence_rolls_codes_up_and_counts_cases_and_segments() {
+    let a = analyse_tiny(&code_tiny());
+    assert_eq!(
+        rows(&a.prevalence, &["theme", "depth", "cases", "cases_pct", "segments"]),
+        [
+            "barriers 0 2 66.7 3",
+            "barriers.cost 1 1 33.3 2",
+            "barriers.study_leave 1 1 33.3 1",
+            "manager 0 3 100 4",
+            "manager.supportive 1 2 66.7 2",
+            "manager.unsupportive 1 2 66.7 3",
+            "band4 0 2 66.7 2",
+        ]
+    );
+}
+
+#[test]
+fn prevalence_by_trust_uses_each_trusts_own_denominator() {
+    let a = analyse_tiny(&code_tiny());
+    assert_eq!(a.prevalence_by.name, "prevalence_by_trust");
+    assert_eq!(
+        rows(
+            &a.prevalence_by,
+            &["theme", "trust", "cases", "cases_total", "cases_pct", "segments"]
+        ),
+        [
+            "barriers Alpha 2 2 100 3",
+            "barriers Beta 0 1 0 0",
+            "barriers.cost Alpha 1 2 50 2",
+            "barriers.cost Beta 0 1 0 0",
+            "barriers.study_leave Alpha 1 2 50 1",
+            "barriers.study_leave Beta 0 1 0 0",
+            "manager Alpha 2 2 100 3",
+            "manager Beta 1 1 100 1",
+            "manager.supportive Alpha 1 2 50 1",
+            "manager.supportive Beta 1 1 100 1",
+            "manager.unsupportive Alpha 1 2 50 2",
+            "manager.unsupportive Beta 1 1 100 1",
+            "band4 Alpha 1 2 50 1",
+            "band4 Beta 1 1 100 1",
+        ]
+    );
+}
+
+#[test]
+fn summary_and_participants() {
+    let a = analyse_tiny(&code_tiny());
+    assert_eq!(
+        rows(&a.summary, &["metric", "value"]),
+        [
+            "documents 3",
+            "participants 3",
+            "turns 12",
+            "participant_turns 6",
+            "unit sentence",
+            "participant_segments 13",
+            "coded_segments 9",
+            "codings 10",
+            "words 119",
+        ]
+    );
+    assert_eq!(
+        rows(&a.participants, &["attribute", "value", "cases"]),
+        [
+            "trust Alpha 2",
+            "trust Beta 1",
+            "role HCSW 2",
+            "role STR 1",
+            "band 2 1",
+            "band 3 1",
+            "band 4 1",
+        ]
+    );
+}
+
+#[test]
+fn exemplars_are_positive_one_per_case_and_attributed() {
+    let a = analyse_tiny(&code_tiny());
+    let manager: Vec<String> = rows(&a.exemplars, &["theme", "rank", "segment", "trust", "quote"])
+        .into_iter()
+        .filter(|r| r.starts_with("manager.unsupportive "))
+        .collect();
+    // T02's negated "not supportive" is coded but never quoted: its
+    // positive "never around" stands for T02, ranked second for being
+    // shorter than a quote should be.
+    assert_eq!(
+        manager,
+        [
+            "manager.unsupportive 1 T03:t2.s3 Beta My supervisor backs me, but she cancelled supervision last month.",
+            "manager.unsupportive 2 T02:t2.s2 Alpha She is never around.",
+        ]
+    );
+    let band4 = a
+        .exemplars
+        .rows
+        .iter()
+        .filter(|r| r[0] == Value::from("band4"))
+        .count();
+    assert_eq!(band4, 2);
+}
+
+#[test]
+fn unknown_attribute_is_a_clear_error() {
+    let run = code_tiny();
+    let err = analyse(&Input {
+        corpus: &run.corpus,
+        codebook: &run.codebook,
+        codings: &run.codings,
+        unit: Unit::Sentence,
+        by: "region",
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no case attribute `region` to break prevalence down by; the cases file has: trust, role, band"
+    );
+}
+
+#[test]
+fn report_escapes_transcript_text_and_is_deterministic() {
+    // A hostile transcript line must arrive as text.
+    let mut corpus = Corpus::load(&fixture("tiny"), || {}).unwrap();
+    let hostile = corpus.transcripts[0].text.replacen(
+        "The cost of the course",
+        "The cost <script>alert(1)</script> <img src=x onerror=alert(2)>",
+        1,
+    );
+    corpus.transcripts[0] =
+        strand_transcript::parse_transcript(Path::new("T01.txt"), hostile).unwrap();
+    let run = code(corpus);
+    let a = analyse_tiny(&run);
+    let files = |a: &Analysis| {
+        strand_report::render(&strand_report::ReportInput {
+            title: "Tiny",
+            corpus: "tiny",
+            codebook: &run.codebook,
+            by: "trust",
+            summary: &a.summary,
+            participants: &a.participants,
+            prevalence: &a.prevalence,
+            prevalence_by: &a.prevalence_by,
+            exemplars: &a.exemplars,
+            notices: &[],
+            table_files: &["prevalence.csv".into()],
+        })
+        .unwrap()
+    };
+    let first = files(&a);
+    assert_eq!(first, files(&analyse_tiny(&run)));
+    let html = String::from_utf8(first[0].bytes.clone()).unwrap();
+    assert!(!html.contains("<script>"));
+    assert!(!html.contains("<img"));
+    assert!(
+        html.contains("The cost &lt;script&gt;alert(1)&lt;&#x2f;script&gt; &lt;img src=x onerror=alert(2)&gt;"),
+        "{html}"
+    );
+    assert_eq!(first[1].name, "prevalence-by-trust.svg");
+}
