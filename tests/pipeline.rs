@@ -16,7 +16,9 @@ use strand_table::{Table, Value};
 use strand_transcript::{Corpus, CorpusWarning, Unit};
 
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path)
 }
 
 struct Run {
@@ -72,7 +74,12 @@ fn evidence_points_at_the_matched_words() {
         .codings
         .iter()
         .filter(|c| c.document == "T02")
-        .map(|c| (&t02.text[c.evidence.span.clone()], c.evidence.pattern.as_str()))
+        .map(|c| {
+            (
+                &t02.text[c.evidence.span.clone()],
+                c.evidence.pattern.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         evidence,
@@ -89,9 +96,7 @@ fn corpus_warns_about_a_case_without_a_transcript() {
     let run = code_tiny();
     assert_eq!(
         run.corpus.warnings,
-        [CorpusWarning::CaseWithoutTranscript {
-            case: "T04".into()
-        }]
+        [CorpusWarning::CaseWithoutTranscript { case: "T04".into() }]
     );
     assert_eq!(run.corpus.participant_count(), 3);
 }
@@ -113,7 +118,10 @@ fn rows(table: &Table, columns: &[&str]) -> Vec<String> {
 fn prevalence_rolls_codes_up_and_counts_cases_and_segments() {
     let a = analyse_tiny(&code_tiny());
     assert_eq!(
-        rows(&a.prevalence, &["theme", "depth", "cases", "cases_pct", "segments"]),
+        rows(
+            &a.prevalence,
+            &["theme", "depth", "cases", "cases_pct", "segments"]
+        ),
         [
             "barriers 0 2 66.7 3",
             "barriers.cost 1 1 33.3 2",
@@ -133,7 +141,14 @@ fn prevalence_by_trust_uses_each_trusts_own_denominator() {
     assert_eq!(
         rows(
             &a.prevalence_by,
-            &["theme", "trust", "cases", "cases_total", "cases_pct", "segments"]
+            &[
+                "theme",
+                "trust",
+                "cases",
+                "cases_total",
+                "cases_pct",
+                "segments"
+            ]
         ),
         [
             "barriers Alpha 2 2 100 3",
@@ -188,10 +203,13 @@ fn summary_and_participants() {
 #[test]
 fn exemplars_are_positive_one_per_case_and_attributed() {
     let a = analyse_tiny(&code_tiny());
-    let manager: Vec<String> = rows(&a.exemplars, &["theme", "rank", "segment", "trust", "quote"])
-        .into_iter()
-        .filter(|r| r.starts_with("manager.unsupportive "))
-        .collect();
+    let manager: Vec<String> = rows(
+        &a.exemplars,
+        &["theme", "rank", "segment", "trust", "quote"],
+    )
+    .into_iter()
+    .filter(|r| r.starts_with("manager.unsupportive "))
+    .collect();
     // T02's negated "not supportive" is coded but never quoted: its
     // positive "never around" stands for T02, ranked second for being
     // shorter than a quote should be.
@@ -267,4 +285,34 @@ fn report_escapes_transcript_text_and_is_deterministic() {
         "{html}"
     );
     assert_eq!(first[1].name, "prevalence-by-trust.svg");
+}
+
+/// The whole report of the tiny study, reviewed by eye: any change to the
+/// page or its tables shows up here as a diff to review.
+#[test]
+fn report_snapshot() {
+    let run = code_tiny();
+    let a = analyse_tiny(&run);
+    let files = strand_report::render(&strand_report::ReportInput {
+        title: "Tiny study report",
+        corpus: "tiny",
+        codebook: &run.codebook,
+        by: "trust",
+        summary: &a.summary,
+        participants: &a.participants,
+        prevalence: &a.prevalence,
+        prevalence_by: &a.prevalence_by,
+        exemplars: &a.exemplars,
+        notices: &["participants.csv: case `T04` has no transcript".into()],
+        table_files: &["prevalence.csv".into(), "exemplars.csv".into()],
+    })
+    .unwrap();
+    let html = String::from_utf8(files[0].bytes.clone()).unwrap();
+    // The chart's SVG is long and checked by its own test; keep the page.
+    let start = html.find("<svg").unwrap();
+    let end = html.find("</svg>").unwrap() + "</svg>".len();
+    let page = format!("{}<svg>…</svg>{}", &html[..start], &html[end..]);
+    insta::assert_snapshot!("tiny_index_html", page);
+    insta::assert_snapshot!("tiny_prevalence_by_trust_csv", a.prevalence_by.to_csv());
+    insta::assert_snapshot!("tiny_exemplars_csv", a.exemplars.to_csv());
 }

@@ -37,13 +37,18 @@ pub fn exemplars(input: &Input<'_>) -> Table {
         let prefix = format!("{}.", code.id);
         // The best candidate per case.
         let mut best: BTreeMap<&str, (Key, &Coding, String)> = BTreeMap::new();
-        for c in input.codings.iter().filter(|c| {
-            !c.evidence.negated && (c.code == code.id || c.code.starts_with(&prefix))
-        }) {
+        for c in input
+            .codings
+            .iter()
+            .filter(|c| !c.evidence.negated && (c.code == code.id || c.code.starts_with(&prefix)))
+        {
             let Some(t) = docs.get(c.document.as_str()) else {
                 continue;
             };
-            let quote = t.text[c.segment_span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+            let quote = t.text[c.segment_span.clone()]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             let words = quote.unicode_words().count();
             let key = Key {
                 outside: !GOOD_WORDS.contains(&words),
@@ -67,7 +72,14 @@ pub fn exemplars(input: &Input<'_>) -> Table {
                 c.speaker.as_str().into(),
             ];
             for a in attributes {
-                row.push(input.corpus.cases.attribute(&c.speaker, a).unwrap_or("").into());
+                row.push(
+                    input
+                        .corpus
+                        .cases
+                        .attribute(&c.speaker, a)
+                        .unwrap_or("")
+                        .into(),
+                );
             }
             row.push(quote.into());
             row.push(c.evidence.pattern.as_str().into());

@@ -27,7 +27,9 @@ pub use exemplars::QUOTES_PER_THEME;
 /// Why analysis failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("no case attribute `{name}` to break prevalence down by; the cases file has: {available}")]
+    #[error(
+        "no case attribute `{name}` to break prevalence down by; the cases file has: {available}"
+    )]
     UnknownAttribute { name: String, available: String },
     #[error("aggregation failed: {0}")]
     Polars(#[from] polars::error::PolarsError),
@@ -74,7 +76,10 @@ impl Analysis {
 /// Runs every aggregation.
 pub fn analyse(input: &Input<'_>) -> Result<Analysis, Error> {
     let cases = &input.corpus.cases;
-    if !input.corpus.warnings.contains(&strand_transcript::CorpusWarning::NoCasesFile)
+    if !input
+        .corpus
+        .warnings
+        .contains(&strand_transcript::CorpusWarning::NoCasesFile)
         && !cases.attributes.iter().any(|a| a == input.by)
     {
         return Err(Error::UnknownAttribute {
@@ -107,7 +112,11 @@ fn summary(input: &Input<'_>) -> Table {
     let mut words = 0;
     for t in &corpus.transcripts {
         turns += t.turns.len();
-        participant_turns += t.turns.iter().filter(|t| t.role == Role::Participant).count();
+        participant_turns += t
+            .turns
+            .iter()
+            .filter(|t| t.role == Role::Participant)
+            .count();
         segs += segments(t, input.unit)
             .iter()
             .filter(|s| s.role == Role::Participant)

@@ -39,7 +39,10 @@ fn themes(input: &Input<'_>) -> PolarsResult<LazyFrame> {
 fn counts() -> [Expr; 2] {
     [
         col("case").n_unique().cast(DataType::Int64).alias("cases"),
-        col("segment").n_unique().cast(DataType::Int64).alias("segments"),
+        col("segment")
+            .n_unique()
+            .cast(DataType::Int64)
+            .alias("segments"),
     ]
 }
 
@@ -65,7 +68,12 @@ fn case_values(input: &Input<'_>) -> Vec<(String, String)> {
 }
 
 fn int(df: &DataFrame, name: &str) -> PolarsResult<Vec<i64>> {
-    Ok(df.column(name)?.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
+    Ok(df
+        .column(name)?
+        .i64()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect())
 }
 
 fn text(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
@@ -83,7 +91,10 @@ pub fn overall(input: &Input<'_>) -> Result<Table, Error> {
     let per_theme = coded(input)?.group_by([col("theme")]).agg(counts());
     let df = themes(input)?
         .join(per_theme, [col("theme")], [col("theme")], left())
-        .with_columns([col("cases").fill_null(lit(0i64)), col("segments").fill_null(lit(0i64))])
+        .with_columns([
+            col("cases").fill_null(lit(0i64)),
+            col("segments").fill_null(lit(0i64)),
+        ])
         .sort(["order"], SortMultipleOptions::default())
         .collect()?;
     let (theme, label, depth) = (text(&df, "theme")?, text(&df, "label")?, int(&df, "depth")?);
@@ -115,12 +126,17 @@ pub fn by_attribute(input: &Input<'_>) -> Result<Table, Error> {
     let pairs = case_values(input);
     let (case_ids, values): (Vec<String>, Vec<String>) = pairs.into_iter().unzip();
     let cases = df!("case" => case_ids, "value" => values)?.lazy();
-    let totals = cases
-        .clone()
-        .group_by([col("value")])
-        .agg([col("case").count().cast(DataType::Int64).alias("cases_total")]);
+    let totals = cases.clone().group_by([col("value")]).agg([col("case")
+        .count()
+        .cast(DataType::Int64)
+        .alias("cases_total")]);
     let per_cell = coded(input)?
-        .join(cases, [col("case")], [col("case")], JoinArgs::new(JoinType::Inner))
+        .join(
+            cases,
+            [col("case")],
+            [col("case")],
+            JoinArgs::new(JoinType::Inner),
+        )
         .group_by([col("theme"), col("value")])
         .agg(counts());
     // Every theme against every value, so absent themes show as zero.
@@ -137,10 +153,17 @@ pub fn by_attribute(input: &Input<'_>) -> Result<Table, Error> {
             [col("theme"), col("value")],
             left(),
         )
-        .with_columns([col("cases").fill_null(lit(0i64)), col("segments").fill_null(lit(0i64))])
+        .with_columns([
+            col("cases").fill_null(lit(0i64)),
+            col("segments").fill_null(lit(0i64)),
+        ])
         .sort(["order", "value"], SortMultipleOptions::default())
         .collect()?;
-    let (theme, label, depth) = (text(&grid, "theme")?, text(&grid, "label")?, int(&grid, "depth")?);
+    let (theme, label, depth) = (
+        text(&grid, "theme")?,
+        text(&grid, "label")?,
+        int(&grid, "depth")?,
+    );
     let value = text(&grid, "value")?;
     let (cases, totals, segments) = (
         int(&grid, "cases")?,
@@ -150,7 +173,16 @@ pub fn by_attribute(input: &Input<'_>) -> Result<Table, Error> {
     let name = format!("prevalence_by_{by}");
     let mut table = Table::new(
         &name,
-        &["theme", "label", "depth", by, "cases", "cases_total", "cases_pct", "segments"],
+        &[
+            "theme",
+            "label",
+            "depth",
+            by,
+            "cases",
+            "cases_total",
+            "cases_pct",
+            "segments",
+        ],
     );
     for i in 0..grid.height() {
         table

@@ -2,8 +2,22 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// A problem with a codebook file, located as exactly as the file allows.
+/// Boxed, so that `Result<_, Error>` stays small on the happy path; read
+/// its parts through [`Diagnostic`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct Error {
+#[error("{0}")]
+pub struct Error(Box<Diagnostic>);
+
+impl std::ops::Deref for Error {
+    type Target = Diagnostic;
+    fn deref(&self) -> &Diagnostic {
+        &self.0
+    }
+}
+
+/// The parts of a codebook [`Error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
     pub path: PathBuf,
     /// 1-based line and column, when the problem has a place in the file.
     pub line: Option<usize>,
@@ -17,37 +31,37 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(path: &std::path::Path, message: impl Into<String>) -> Error {
-        Error {
+        Error(Box::new(Diagnostic {
             path: path.to_path_buf(),
             line: None,
             column: None,
             code: None,
             message: message.into(),
             hint: None,
-        }
+        }))
     }
 
     /// Places the error at byte `offset` of the codebook's `text`.
     pub(crate) fn at(mut self, text: &str, offset: usize) -> Error {
         let before = &text[..offset.min(text.len())];
-        self.line = Some(before.matches('\n').count() + 1);
+        self.0.line = Some(before.matches('\n').count() + 1);
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        self.column = Some(before[line_start..].chars().count() + 1);
+        self.0.column = Some(before[line_start..].chars().count() + 1);
         self
     }
 
     pub(crate) fn code(mut self, id: &str) -> Error {
-        self.code = Some(id.to_string());
+        self.0.code = Some(id.to_string());
         self
     }
 
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> Error {
-        self.hint = Some(hint.into());
+        self.0.hint = Some(hint.into());
         self
     }
 }
 
-impl fmt::Display for Error {
+impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.path.display())?;
         if let (Some(line), Some(column)) = (self.line, self.column) {

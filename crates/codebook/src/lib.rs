@@ -17,7 +17,7 @@ mod matcher;
 mod model;
 mod negation;
 
-pub use error::Error;
+pub use error::{Diagnostic, Error};
 pub use matcher::{CodeMatch, Matcher};
 pub use model::{Code, Codebook, NegatedPolicy, Pattern, Rule, Speakers};
 pub use negation::is_negated;

@@ -77,16 +77,27 @@ impl Matcher {
         for (code, c) in codebook.codes.iter().enumerate() {
             let mut infos = Vec::new();
             for (rule, r) in c.rules.iter().enumerate() {
-                for (part, list) in [(Part::Any, &r.any), (Part::With, &r.with), (Part::Without, &r.without)] {
+                for (part, list) in [
+                    (Part::Any, &r.any),
+                    (Part::With, &r.with),
+                    (Part::Without, &r.without),
+                ] {
                     for (index, p) in list.iter().enumerate() {
-                        let at = Use { code, rule, part, index };
+                        let at = Use {
+                            code,
+                            rule,
+                            part,
+                            index,
+                        };
                         match p {
                             Pattern::Term { text, stem } => {
-                                let id = *literal_ids.entry((text.clone(), *stem)).or_insert_with(|| {
-                                    literal_texts.push(text.clone());
-                                    literals.push((*stem, Vec::new()));
-                                    literals.len() - 1
-                                });
+                                let id = *literal_ids.entry((text.clone(), *stem)).or_insert_with(
+                                    || {
+                                        literal_texts.push(text.clone());
+                                        literals.push((*stem, Vec::new()));
+                                        literals.len() - 1
+                                    },
+                                );
                                 literals[id].1.push(at);
                             }
                             Pattern::Regex(re) => regexes.push((re.clone(), at)),
@@ -126,10 +137,16 @@ impl Matcher {
             let Some(span) = word_bounded(text, m.start(), m.end(), *stem) else {
                 continue;
             };
-            hits.extend(uses.iter().map(|&at| Hit { at, span: span.clone() }));
+            hits.extend(uses.iter().map(|&at| Hit {
+                at,
+                span: span.clone(),
+            }));
         }
         for (re, at) in &self.regexes {
-            hits.extend(re.find_iter(text).map(|m| Hit { at: *at, span: m.range() }));
+            hits.extend(re.find_iter(text).map(|m| Hit {
+                at: *at,
+                span: m.range(),
+            }));
         }
         // Group by (code, rule), keeping text order within each group.
         hits.sort_by_key(|h| (h.at.code, h.at.rule, h.span.start, h.span.end));
@@ -251,17 +268,35 @@ speakers = "interviewer"
         Matcher::new(&cb)
             .find(text, |s| s != Speakers::Interviewer)
             .into_iter()
-            .map(|m| (cb.codes[m.code].id.clone(), text[m.span].to_string(), m.negated))
+            .map(|m| {
+                (
+                    cb.codes[m.code].id.clone(),
+                    text[m.span].to_string(),
+                    m.negated,
+                )
+            })
             .collect()
     }
 
     #[test]
     fn whole_words_stems_and_case_folding() {
-        assert_eq!(find("The COST of it."), [("cost".into(), "COST".into(), false)]);
+        assert_eq!(
+            find("The COST of it."),
+            [("cost".into(), "COST".into(), false)]
+        );
         assert_eq!(find("It was costly."), []);
-        assert_eq!(find("I can't afford it."), [("cost".into(), "afford".into(), true)]);
-        assert_eq!(find("Affordability."), [("cost".into(), "Affordability".into(), false)]);
-        assert_eq!(find("Trainers and training."), [("train".into(), "Trainers".into(), false)]);
+        assert_eq!(
+            find("I can't afford it."),
+            [("cost".into(), "afford".into(), true)]
+        );
+        assert_eq!(
+            find("Affordability."),
+            [("cost".into(), "Affordability".into(), false)]
+        );
+        assert_eq!(
+            find("Trainers and training."),
+            [("train".into(), "Trainers".into(), false)]
+        );
         assert_eq!(find("Retraining."), []);
     }
 

@@ -174,12 +174,17 @@ impl Codebook {
         for code in raw.codes {
             let id = code.id.get_ref().clone();
             let at = code.id.span().start;
-            let fail = |message: String, offset: usize| Error::new(path, message).at(text, offset).code(&id);
+            let fail = |message: String, offset: usize| {
+                Error::new(path, message).at(text, offset).code(&id)
+            };
             let parent = id.rsplit_once('.').map(|(p, _)| p.to_string());
             if let Some(p) = &parent {
                 if !seen.contains_key(p) {
-                    return Err(fail(format!("its parent `{p}` is not defined"), at)
-                        .hint(format!("add a code with id = \"{p}\", or move this code under one that exists")));
+                    return Err(fail(format!("its parent `{p}` is not defined"), at).hint(
+                        format!(
+                            "add a code with id = \"{p}\", or move this code under one that exists"
+                        ),
+                    ));
                 }
             }
             if code.label.trim().is_empty() {
@@ -189,8 +194,10 @@ impl Codebook {
                 None => None,
                 Some(c) if is_hex_colour(c.get_ref()) => Some(c.into_inner()),
                 Some(c) => {
-                    return Err(fail(format!("`{}` is not a colour", c.get_ref()), c.span().start)
-                        .hint("write colours as `#rrggbb`, e.g. `#0072b2`"))
+                    return Err(
+                        fail(format!("`{}` is not a colour", c.get_ref()), c.span().start)
+                            .hint("write colours as `#rrggbb`, e.g. `#0072b2`"),
+                    )
                 }
             };
             let negated = match code.negated {
@@ -228,8 +235,11 @@ impl Codebook {
                         .map_err(|e| {
                             let detail = e.to_string();
                             let last = detail.lines().last().unwrap_or("").trim().to_string();
-                            fail(format!("invalid regular expression: {last}"), r.span().start)
-                                .hint("the `regex` crate's syntax: no look-around or back-references")
+                            fail(
+                                format!("invalid regular expression: {last}"),
+                                r.span().start,
+                            )
+                            .hint("the `regex` crate's syntax: no look-around or back-references")
                         })?;
                     any.push(Pattern::Regex(re));
                 }
@@ -316,7 +326,11 @@ fn is_hex_colour(s: &str) -> bool {
 
 /// Parses a term: a word or phrase, optionally ending in `*`.
 fn term(raw: &str) -> Result<Pattern, String> {
-    let folded = raw.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let folded = raw
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     let (text, stem) = match folded.strip_suffix('*') {
         Some(t) => (t.to_string(), true),
         None => (folded, false),
@@ -474,17 +488,36 @@ label = "Band 4"
             "cb.toml:6:6: code `a`: this id is already used by another code\n  hint: every code needs its own id; rename one of them"
         );
         let e = error("name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\n[[code.rule]]\nregex = [\"(unclosed\"]\n");
-        assert!(e.starts_with("cb.toml:6:10: code `a`: invalid regular expression: "), "{e}");
-        let e = error("name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\n[[code.rule]]\nwith = [\"x\"]\n");
-        assert!(e.starts_with("cb.toml:5:1: code `a`: a rule has no terms"), "{e}");
+        assert!(
+            e.starts_with("cb.toml:6:10: code `a`: invalid regular expression: "),
+            "{e}"
+        );
+        let e = error(
+            "name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\n[[code.rule]]\nwith = [\"x\"]\n",
+        );
+        assert!(
+            e.starts_with("cb.toml:5:1: code `a`: a rule has no terms"),
+            "{e}"
+        );
         let e = error("name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\nlables = 1\n");
         assert!(e.starts_with("cb.toml:5:1: unknown field `lables`"), "{e}");
         let e = error("name = \"x\"\n[[code]]\nid = \"Bad Id\"\nlabel = \"A\"\n");
-        assert!(e.starts_with("cb.toml:3:6: code `Bad Id`: `Bad Id` is not a valid code id"), "{e}");
+        assert!(
+            e.starts_with("cb.toml:3:6: code `Bad Id`: `Bad Id` is not a valid code id"),
+            "{e}"
+        );
         let e = error("name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\nnegated = \"nope\"\n");
-        assert!(e.starts_with("cb.toml:5:11: code `a`: `negated = \"nope\"`"), "{e}");
-        let e = error("name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\n[[code.rule]]\nany = [\"tr*in\"]\n");
-        assert!(e.starts_with("cb.toml:6:8: code `a`: `tr*in` is not a term"), "{e}");
+        assert!(
+            e.starts_with("cb.toml:5:11: code `a`: `negated = \"nope\"`"),
+            "{e}"
+        );
+        let e = error(
+            "name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\n[[code.rule]]\nany = [\"tr*in\"]\n",
+        );
+        assert!(
+            e.starts_with("cb.toml:6:8: code `a`: `tr*in` is not a term"),
+            "{e}"
+        );
     }
 
     #[test]

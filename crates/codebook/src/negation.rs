@@ -30,8 +30,17 @@ const CLAUSE_ENDS: &[&str] = &[
     "but", "however", "although", "though", "except", "yet", "whereas", "apart",
 ];
 const PROBLEM_WORDS: &[&str] = &[
-    "problem", "problems", "issue", "issues", "barrier", "difficult", "hard", "bother", "worry",
-    "concern", "factor",
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+    "barrier",
+    "difficult",
+    "hard",
+    "bother",
+    "worry",
+    "concern",
+    "factor",
 ];
 /// Trigger followed by one of these: a pseudo-negation.
 const PSEUDO: &[(&str, &[&str])] = &[
@@ -59,7 +68,12 @@ fn tokens(text: &str) -> Vec<Tok> {
             }
             _ => {}
         }
-        if !wordish && matches!(c, ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '\u{2013}' | '\u{2014}') {
+        if !wordish
+            && matches!(
+                c,
+                ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '\u{2013}' | '\u{2014}'
+            )
+        {
             out.push(Tok::Break);
         }
     }
@@ -69,7 +83,10 @@ fn tokens(text: &str) -> Vec<Tok> {
     // Contrasting conjunctions end a negation's scope just as commas do.
     for t in &mut out {
         if let Tok::Word(r) = t {
-            if CLAUSE_ENDS.iter().any(|w| w.eq_ignore_ascii_case(&text[r.clone()])) {
+            if CLAUSE_ENDS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(&text[r.clone()]))
+            {
                 *t = Tok::Break;
             }
         }
@@ -77,7 +94,7 @@ fn tokens(text: &str) -> Vec<Tok> {
     out
 }
 
-fn word<'t>(text: &'t str, tok: &Tok) -> Option<String> {
+fn word(text: &str, tok: &Tok) -> Option<String> {
     match tok {
         Tok::Word(r) => Some(text[r.clone()].to_lowercase().replace('\u{2019}', "'")),
         Tok::Break => None,
@@ -148,7 +165,10 @@ mod tests {
 
     #[test]
     fn trigger_before_in_the_same_clause() {
-        assert!(negated("I've never had a problem getting study leave.", "problem"));
+        assert!(negated(
+            "I've never had a problem getting study leave.",
+            "problem"
+        ));
         assert!(negated("There's no cost to us.", "cost"));
         assert!(negated("I didn't feel confident.", "confident"));
         assert!(negated("I don’t lack confidence.", "confidence"));
@@ -158,7 +178,10 @@ mod tests {
     fn scope_ends_at_punctuation_conjunctions_and_window() {
         assert!(!negated("Not really, the cost is the thing.", "cost"));
         assert!(!negated("I don't mind, but the cost is a lot.", "cost"));
-        assert!(!negated("I don't think anyone on the ward would ever really mention cost.", "cost"));
+        assert!(!negated(
+            "I don't think anyone on the ward would ever really mention cost.",
+            "cost"
+        ));
         assert!(!negated("Not only the cost but travel.", "cost"));
         assert!(!negated("No doubt the cost is high.", "cost"));
     }
@@ -167,7 +190,10 @@ mod tests {
     fn trigger_after_with_a_problem_word() {
         assert!(negated("The cost isn't really an issue for us.", "cost"));
         assert!(negated("Travel has never been a problem.", "Travel"));
-        assert!(!negated("Travel is not something I enjoy, it's a problem.", "Travel"));
+        assert!(!negated(
+            "Travel is not something I enjoy, it's a problem.",
+            "Travel"
+        ));
         assert!(!negated("The cost is a real problem.", "cost"));
     }
 }

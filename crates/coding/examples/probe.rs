@@ -13,10 +13,17 @@ fn main() {
     let mut codings: Vec<Coding> = Vec::new();
     Coder::new(&cb).code_corpus(&corpus, &mut codings).unwrap();
     for c in codings {
-        if args.get(3).is_some_and(|only| !c.code.starts_with(only.as_str())) {
+        if args
+            .get(3)
+            .is_some_and(|only| !c.code.starts_with(only.as_str()))
+        {
             continue;
         }
-        let t = corpus.transcripts.iter().find(|t| t.id == c.document).unwrap();
+        let t = corpus
+            .transcripts
+            .iter()
+            .find(|t| t.id == c.document)
+            .unwrap();
         let seg = &t.text[c.segment_span.clone()];
         println!(
             "{}\t{}\t{}\t[{}]{}\t{}",

@@ -20,19 +20,31 @@ pub fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
+/// A row of the chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub label: String,
+    /// A top-level theme: its label in bold at the left edge, so sub-themes
+    /// under it can keep short labels.
+    pub top_level: bool,
+    /// Whether the row has bars; a top-level theme with sub-themes is a
+    /// heading only.
+    pub bars: bool,
+}
+
 /// Data for a grouped horizontal bar chart of percentages.
 pub struct GroupedBars<'a> {
     pub title: &'a str,
     pub x_label: &'a str,
-    /// One label per bar group (a theme), top to bottom.
-    pub groups: Vec<String>,
+    /// One row per bar group (a theme), top to bottom.
+    pub groups: Vec<Group>,
     /// One name per series (a Trust), in legend order.
     pub series: Vec<String>,
     /// `values[group][series]`, in percent.
     pub values: Vec<Vec<f64>>,
 }
 
-const WIDTH: u32 = 900;
+const PLOT_WIDTH: u32 = 620;
 const BAR: u32 = 14;
 const GROUP_GAP: u32 = 12;
 const FONT: &str = "sans-serif";
@@ -48,13 +60,22 @@ pub fn grouped_bars(data: &GroupedBars<'_>) -> Result<String, String> {
     let height = LEGEND_TOP + 30 + per_group * n as u32 + 50;
     // Labels are laid out from their length: about 7 px a character at
     // 13 px, which the naive text measure plotters uses agrees with.
-    let longest = data.groups.iter().map(|g| g.chars().count()).max().unwrap_or(10);
-    let label_width = (longest as u32 * 7 + 20).clamp(120, 380);
+    let longest = data
+        .groups
+        .iter()
+        .map(|g| g.label.chars().count())
+        .max()
+        .unwrap_or(10);
+    let label_width = (longest as u32 * 15 / 2 + 24).max(120);
+    let width = label_width + PLOT_WIDTH;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let title_font = (FONT, 20).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Top));
+        let title_font = (FONT, 20)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Left, VPos::Top));
         root.draw(&Text::new(data.title, (10, 10), title_font))
             .map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
@@ -79,35 +100,48 @@ pub fn grouped_bars(data: &GroupedBars<'_>) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         let slot = 1.0 / (per_group as f64 / BAR as f64);
         let gap = GROUP_GAP as f64 / per_group as f64 / 2.0;
-        for (s, name) in data.series.iter().enumerate() {
+        for s in 0..data.series.len() {
             let colour = PALETTE[s % PALETTE.len()];
-            let bars = data.values.iter().enumerate().map(move |(g, row)| {
+            let rows = data
+                .values
+                .iter()
+                .zip(&data.groups)
+                .enumerate()
+                .filter(|(_, (_, g))| g.bars);
+            let bars = rows.clone().map(move |(g, (row, _))| {
                 // Group g is drawn from the top down.
                 let top = n as f64 - g as f64 - gap - s as f64 * slot;
                 let v = row.get(s).copied().unwrap_or(0.0);
                 Rectangle::new([(0.0, top - slot), (v, top)], colour.filled())
             });
-            chart
-                .draw_series(bars)
-                .map_err(|e| e.to_string())?;
-            let labels = data.values.iter().enumerate().map(move |(g, row)| {
+            chart.draw_series(bars).map_err(|e| e.to_string())?;
+            let labels = rows.map(move |(g, (row, _))| {
                 let top = n as f64 - g as f64 - gap - s as f64 * slot;
                 let v = row.get(s).copied().unwrap_or(0.0);
                 Text::new(
                     format!("{v:.0}%"),
                     (v + 0.8, top - slot / 2.0),
-                    (FONT, 11).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center)),
+                    (FONT, 11)
+                        .into_font()
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Left, VPos::Center)),
                 )
             });
             chart.draw_series(labels).map_err(|e| e.to_string())?;
         }
         let (mut x, _) = chart.backend_coord(&(0.0, 0.0));
         let y = LEGEND_TOP as i32 + 12;
-        let legend_font = (FONT, 13).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        let legend_font = (FONT, 13)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Left, VPos::Center));
         for (s, name) in data.series.iter().enumerate() {
             let colour = PALETTE[s % PALETTE.len()];
-            root.draw(&Rectangle::new([(x, y - 7), (x + 14, y + 7)], colour.filled()))
-                .map_err(|e| e.to_string())?;
+            root.draw(&Rectangle::new(
+                [(x, y - 7), (x + 14, y + 7)],
+                colour.filled(),
+            ))
+            .map_err(|e| e.to_string())?;
             root.draw(&Text::new(name.as_str(), (x + 20, y), legend_font.clone()))
                 .map_err(|e| e.to_string())?;
             x += 20 + name.chars().count() as i32 * 8 + 24;
@@ -117,10 +151,18 @@ pub fn grouped_bars(data: &GroupedBars<'_>) -> Result<String, String> {
             .into_font()
             .color(&BLACK)
             .pos(Pos::new(HPos::Right, VPos::Center));
-        for (g, label) in data.groups.iter().enumerate() {
+        let heading = (FONT, 14, FontStyle::Bold)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        for (g, group) in data.groups.iter().enumerate() {
             let (x, y) = chart.backend_coord(&(0.0, n as f64 - g as f64 - 0.5));
-            root.draw(&Text::new(label.as_str(), (x - 8, y), style.clone()))
-                .map_err(|e| e.to_string())?;
+            let text = if group.top_level {
+                Text::new(group.label.as_str(), (10, y), heading.clone())
+            } else {
+                Text::new(group.label.as_str(), (x - 8, y), style.clone())
+            };
+            root.draw(&text).map_err(|e| e.to_string())?;
         }
         root.present().map_err(|e| e.to_string())?;
     }

@@ -102,7 +102,11 @@ fn inline_svg(svg: &str, title: &str) -> String {
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('"', "&quot;");
-    body.replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{escaped}\" "), 1)
+    body.replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{escaped}\" "),
+        1,
+    )
 }
 
 #[derive(Serialize)]
@@ -135,10 +139,15 @@ struct Theme {
     depth: i64,
     definition: String,
     cases: i64,
-    cases_pct: f64,
+    /// Percentages are shown as the tables have them (`66.7`, `100`), not
+    /// as the template engine would print a float (`100.0`).
+    cases_pct: String,
     segments: i64,
     /// Per attribute value: (cases, cases_total, pct), in `Page::values` order.
-    by: Vec<(i64, i64, f64)>,
+    by: Vec<(i64, i64, String)>,
+    /// The same percentages as numbers, for the chart.
+    #[serde(skip)]
+    by_pct: Vec<f64>,
     quotes: Vec<Quote>,
 }
 
@@ -149,7 +158,7 @@ struct Quote {
     segment: String,
 }
 
-fn column<'t>(table: &'t Table, name: &str) -> Result<usize, Error> {
+fn column(table: &Table, name: &str) -> Result<usize, Error> {
     table.column(name).ok_or_else(|| Error::MissingColumn {
         table: table.name.clone(),
         column: name.to_string(),
@@ -177,7 +186,10 @@ fn humanise(name: &str) -> String {
 impl Page {
     fn build(input: &ReportInput<'_>) -> Result<Page, Error> {
         let summary_rows: Vec<(String, String)> = {
-            let (m, v) = (column(input.summary, "metric")?, column(input.summary, "value")?);
+            let (m, v) = (
+                column(input.summary, "metric")?,
+                column(input.summary, "value")?,
+            );
             input
                 .summary
                 .rows
@@ -193,10 +205,20 @@ impl Page {
             .map_or(0, |r| cell_i64(&r[1]));
         let participants = {
             let t = input.participants;
-            let (a, v, c) = (column(t, "attribute")?, column(t, "value")?, column(t, "cases")?);
+            let (a, v, c) = (
+                column(t, "attribute")?,
+                column(t, "value")?,
+                column(t, "cases")?,
+            );
             t.rows
                 .iter()
-                .map(|r| (humanise(&cell_text(&r[a])), cell_text(&r[v]), cell_text(&r[c])))
+                .map(|r| {
+                    (
+                        humanise(&cell_text(&r[a])),
+                        cell_text(&r[v]),
+                        cell_text(&r[c]),
+                    )
+                })
                 .collect()
         };
 
@@ -215,7 +237,11 @@ impl Page {
         for r in &pb.rows {
             by.insert(
                 (cell_text(&r[pt]), cell_text(&r[pv])),
-                (cell_i64(&r[pc]), cell_i64(&r[ptot]), r[ppct].as_f64().unwrap_or(0.0)),
+                (
+                    cell_i64(&r[pc]),
+                    cell_i64(&r[ptot]),
+                    r[ppct].as_f64().unwrap_or(0.0),
+                ),
             );
         }
 
@@ -237,16 +263,25 @@ impl Page {
                 .get(&id)
                 .map(|c| c.definition.clone())
                 .unwrap_or_default();
+            let cells: Vec<(i64, i64, f64)> = values
+                .iter()
+                .map(|v| {
+                    by.get(&(id.clone(), v.clone()))
+                        .copied()
+                        .unwrap_or((0, 0, 0.0))
+                })
+                .collect();
             themes.push(Theme {
-                by: values
+                by: cells
                     .iter()
-                    .map(|v| by.get(&(id.clone(), v.clone())).copied().unwrap_or((0, 0, 0.0)))
+                    .map(|&(c, t, p)| (c, t, p.to_string()))
                     .collect(),
+                by_pct: cells.iter().map(|&(_, _, p)| p).collect(),
                 quotes: quotes.get(&id).cloned().unwrap_or_default(),
                 label: cell_text(&r[l]),
                 depth: cell_i64(&r[d]),
                 cases: cell_i64(&r[c]),
-                cases_pct: r[pct].as_f64().unwrap_or(0.0),
+                cases_pct: r[pct].as_f64().unwrap_or(0.0).to_string(),
                 segments: cell_i64(&r[s]),
                 definition,
                 id,
@@ -277,36 +312,31 @@ impl Page {
         })
     }
 
-    /// The chart shows sub-themes, labelled with their parent, because
-    /// top-level themes are voiced by nearly everyone in a study built
-    /// around them and the differences that matter lie one level down. A
-    /// codebook with no sub-themes gets its top level.
+    /// The chart shows every theme down to the second level: top-level
+    /// themes as headings, their sub-themes as bars, because top-level
+    /// themes are voiced by nearly everyone in a study built around them and
+    /// the differences that matter lie one level down. A top-level theme
+    /// with no sub-themes gets bars of its own.
     fn chart_data(&self) -> chart::GroupedBars<'_> {
-        let has_children = self.themes.iter().any(|t| t.depth > 0);
-        let shown: Vec<&Theme> = self
-            .themes
-            .iter()
-            .filter(|t| if has_children { t.depth == 1 } else { t.depth == 0 })
-            .collect();
-        let parent_label = |t: &Theme| {
-            let parent = t.id.rsplit_once('.').map(|(p, _)| p)?;
-            self.themes.iter().find(|p| p.id == parent).map(|p| p.label.clone())
+        let shown: Vec<&Theme> = self.themes.iter().filter(|t| t.depth <= 1).collect();
+        let has_children = |t: &Theme| {
+            let prefix = format!("{}.", t.id);
+            self.themes.iter().any(|c| c.id.starts_with(&prefix))
         };
+        let groups: Vec<chart::Group> = shown
+            .iter()
+            .map(|t| chart::Group {
+                label: t.label.clone(),
+                top_level: t.depth == 0,
+                bars: t.depth > 0 || !has_children(t),
+            })
+            .collect();
         chart::GroupedBars {
             title: &self.chart_title,
             x_label: "Participants voicing the theme (% of participants in each group)",
-            groups: shown
-                .iter()
-                .map(|t| match parent_label(t) {
-                    Some(p) => format!("{p}: {}", t.label),
-                    None => t.label.clone(),
-                })
-                .collect(),
+            groups,
             series: self.values.clone(),
-            values: shown
-                .iter()
-                .map(|t| t.by.iter().map(|(_, _, pct)| *pct).collect())
-                .collect(),
+            values: shown.iter().map(|t| t.by_pct.clone()).collect(),
         }
     }
 }
@@ -333,7 +363,11 @@ fn quotes(input: &ReportInput<'_>) -> Result<BTreeMap<String, Vec<Quote>>, Error
             if v.is_empty() {
                 continue;
             }
-            who.push(if *name == "band" { format!("Band {v}") } else { v });
+            who.push(if *name == "band" {
+                format!("Band {v}")
+            } else {
+                v
+            });
         }
         out.entry(cell_text(&r[t])).or_default().push(Quote {
             text: cell_text(&r[q]),
@@ -346,7 +380,10 @@ fn quotes(input: &ReportInput<'_>) -> Result<BTreeMap<String, Vec<Quote>>, Error
 
 /// Plain-language lines for the summary: the most widely voiced themes.
 fn highlights(themes: &[Theme], total: i64) -> Vec<String> {
-    let mut top: Vec<&Theme> = themes.iter().filter(|t| t.depth == 0 && t.cases > 0).collect();
+    let mut top: Vec<&Theme> = themes
+        .iter()
+        .filter(|t| t.depth == 0 && t.cases > 0)
+        .collect();
     top.sort_by(|a, b| b.cases.cmp(&a.cases).then(a.id.cmp(&b.id)));
     top.iter()
         .take(5)

@@ -23,7 +23,11 @@ use strand_transcript::{Corpus, Transcript};
 use crate::progress::Progress;
 
 #[derive(Parser)]
-#[command(name = "strand", version, about = "Qualitative interview analysis: ingest, code, aggregate, report.")]
+#[command(
+    name = "strand",
+    version,
+    about = "Qualitative interview analysis: ingest, code, aggregate, report."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,7 +55,10 @@ struct RunArgs {
     #[arg(long, default_value = "trust")]
     by: String,
     /// Report title.
-    #[arg(long, default_value = "Training and development needs: themes from the interviews")]
+    #[arg(
+        long,
+        default_value = "Training and development needs: themes from the interviews"
+    )]
     title: String,
 }
 

@@ -168,10 +168,20 @@ mod tests {
     #[test]
     fn csv_quotes_and_formats_cells() {
         let mut t = Table::new("t", &["theme", "cases", "pct", "note"]);
-        t.push(vec!["a, b".into(), 3usize.into(), 42.5.into(), Value::Empty])
-            .unwrap();
-        t.push(vec!["say \"hi\"".into(), 0usize.into(), 0.0.into(), "x\ny".into()])
-            .unwrap();
+        t.push(vec![
+            "a, b".into(),
+            3usize.into(),
+            42.5.into(),
+            Value::Empty,
+        ])
+        .unwrap();
+        t.push(vec![
+            "say \"hi\"".into(),
+            0usize.into(),
+            0.0.into(),
+            "x\ny".into(),
+        ])
+        .unwrap();
         assert_eq!(
             t.to_csv(),
             "theme,cases,pct,note\n\"a, b\",3,42.5,\n\"say \"\"hi\"\"\",0,0,\"x\ny\"\n"

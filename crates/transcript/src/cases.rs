@@ -135,6 +135,8 @@ mod tests {
         let e = Cases::parse(Path::new("p.csv"), "id,trust\nP01,A\nP01,B\n").unwrap_err();
         assert_eq!(e.to_string(), "p.csv:3:1: participant `P01` appears twice");
         let e = Cases::parse(Path::new("p.csv"), "id\nP01\n").unwrap_err();
-        assert!(e.to_string().starts_with("p.csv:1:1: expected a header row"));
+        assert!(e
+            .to_string()
+            .starts_with("p.csv:1:1: expected a header row"));
     }
 }

@@ -206,7 +206,10 @@ mod tests {
     fn colon_inside_an_answer_is_not_a_speaker() {
         let t = parse("P01: The thing is:\nWell: it depends.\n").unwrap();
         assert_eq!(t.turns.len(), 1);
-        assert_eq!(&t.text[t.turns[0].span()], "The thing is:\nWell: it depends.");
+        assert_eq!(
+            &t.text[t.turns[0].span()],
+            "The thing is:\nWell: it depends."
+        );
     }
 
     #[test]

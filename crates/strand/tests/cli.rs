@@ -1,0 +1,227 @@
+//! The `strand` binary from the outside: what a researcher types and sees.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn tiny() -> PathBuf {
+    root().join("tests/fixtures/tiny")
+}
+
+fn strand(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_strand"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("strand runs")
+}
+
+fn run_tiny(out: &Path, codebook: &Path) -> Output {
+    strand(&[
+        "run",
+        "--corpus",
+        tiny().to_str().unwrap(),
+        "--codebook",
+        codebook.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn run_writes_report_tables_and_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let o = run_tiny(&out, &tiny().join("codebook.toml"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!(
+            "3 documents, 3 participants, 10 codings -> {}\n",
+            out.join("index.html").display()
+        )
+    );
+    // Not a terminal: no progress bars, only the warning a researcher needs.
+    assert_eq!(
+        stderr(&o),
+        "warning: participants.csv: case `T04` has no transcript\n"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "exemplars.csv",
+            "index.html",
+            "participants.csv",
+            "prevalence-by-trust.svg",
+            "prevalence.csv",
+            "prevalence_by_trust.csv",
+            "summary.csv",
+        ]
+    );
+    let prevalence = std::fs::read_to_string(out.join("prevalence.csv")).unwrap();
+    assert_eq!(
+        prevalence,
+        "theme,label,depth,cases,cases_pct,segments\n\
+         barriers,Barriers,0,2,66.7,3\n\
+         barriers.cost,Cost,1,1,33.3,2\n\
+         barriers.study_leave,Study leave,1,1,33.3,1\n\
+         manager,Line manager,0,3,100,4\n\
+         manager.supportive,Supportive manager,1,2,66.7,2\n\
+         manager.unsupportive,Unsupportive manager,1,2,66.7,3\n\
+         band4,Band 4 aspiration,0,2,66.7,2\n"
+    );
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains(
+        "<svg role=\"img\" aria-label=\"Share of participants voicing each theme, by Trust\""
+    ));
+    assert!(html.contains("Line manager: voiced by 3 of 3 participants (100%)."));
+    assert!(html.contains("case `T04` has no transcript"));
+    // Self-contained: nothing fetched, nothing run (the SVG namespace URI is
+    // a name, not a fetch).
+    for outside in ["src=", "href=", "<link", "<script", "@import", "url("] {
+        assert!(!html.contains(outside), "{outside} in the report");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(out.join("index.html"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o044,
+            0o044,
+            "readable by others, like any other file"
+        );
+    }
+}
+
+#[test]
+fn same_inputs_give_byte_identical_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert!(run_tiny(&a, &tiny().join("codebook.toml")).status.success());
+    assert!(run_tiny(&b, &tiny().join("codebook.toml")).status.success());
+    for entry in std::fs::read_dir(&a).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert_eq!(
+            std::fs::read(a.join(&name)).unwrap(),
+            std::fs::read(b.join(&name)).unwrap(),
+            "{name:?} differs between runs"
+        );
+    }
+}
+
+#[test]
+fn a_broken_codebook_is_named_with_line_and_column_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let codebook = dir.path().join("bad.toml");
+    std::fs::write(
+        &codebook,
+        "name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\n[[code.rule]]\nregex = [\"(\"]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("report");
+    let o = run_tiny(&out, &codebook);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "error: {}:6:10: code `a`: invalid regular expression",
+            codebook.display()
+        )),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_broken_transcript_is_named_without_quoting_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("P01.txt"), "Secret Name said this\nP01: hi\n").unwrap();
+    std::fs::write(corpus.join("P02.txt"), b"P02: caf\xe9\n").unwrap();
+    let o = strand(&[
+        "run",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--codebook",
+        tiny().join("codebook.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}:1:1: text before the first speaker label; expected a line starting with a label such as `Interviewer:` or `P07:`\n",
+            corpus.join("P01.txt").display()
+        )
+    );
+    assert!(!err.contains("Secret"));
+
+    std::fs::remove_file(corpus.join("P01.txt")).unwrap();
+    let o = strand(&[
+        "run",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--codebook",
+        tiny().join("codebook.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {}: not valid UTF-8: invalid byte at offset 8; save the file as UTF-8\n",
+            corpus.join("P02.txt").display()
+        )
+    );
+}
+
+#[test]
+fn missing_inputs_and_unknown_attributes_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = strand(&[
+        "run",
+        "--corpus",
+        dir.path().to_str().unwrap(),
+        "--codebook",
+        "tests/fixtures/tiny/codebook.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {}: no transcripts found; expected `.txt` files in {}\n",
+            dir.path().display(),
+            dir.path().display()
+        )
+    );
+    let o = strand(&["run", "--codebook", "no/such.toml"]);
+    assert!(stderr(&o).starts_with("error: no/such.toml: cannot read the codebook:"));
+    let o = strand(&[
+        "run",
+        "--corpus",
+        "tests/fixtures/tiny",
+        "--codebook",
+        "tests/fixtures/tiny/codebook.toml",
+        "--by",
+        "region",
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    assert!(stderr(&o).ends_with(
+        "error: no case attribute `region` to break prevalence down by; the cases file has: trust, role, band\n"
+    ));
+}
