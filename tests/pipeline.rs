@@ -61,7 +61,10 @@ fn codings_match_the_hand_made_list() {
     let got: Vec<String> = run
         .codings
         .iter()
-        .map(|c| format!("{}\t{}\t{}", c.segment, c.code, c.evidence.negated))
+        .map(|c| {
+            let from = c.recoded_from.as_deref().unwrap_or("-");
+            format!("{}\t{}\t{}\t{from}", c.segment, c.code, c.evidence.negated)
+        })
         .collect();
     assert_eq!(got, expected);
 }
@@ -210,14 +213,15 @@ fn exemplars_are_positive_one_per_case_and_attributed() {
     .into_iter()
     .filter(|r| r.starts_with("manager.unsupportive "))
     .collect();
-    // T02's negated "not supportive" is coded but never quoted: its
-    // positive "never around" stands for T02, ranked second for being
+    // T02's "not supportive", recoded from the supportive code, is positive
+    // evidence of an unsupportive manager and may be quoted; it stands for
+    // T02 over "never around" by being longer, but ranks second for being
     // shorter than a quote should be.
     assert_eq!(
         manager,
         [
             "manager.unsupportive 1 T03:t2.s3 Beta My supervisor backs me, but she cancelled supervision last month.",
-            "manager.unsupportive 2 T02:t2.s2 Alpha She is never around.",
+            "manager.unsupportive 2 T02:t2.s1 Alpha My manager is not supportive.",
         ]
     );
     let band4 = a

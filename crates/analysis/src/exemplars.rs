@@ -17,7 +17,8 @@ const GOOD_WORDS: std::ops::RangeInclusive<usize> = 8..=45;
 
 /// `exemplars`: theme, rank, segment, case, the case attributes, quote,
 /// pattern. A theme's quotes come from its own codings and its
-/// descendants', never negated ones, each from a different case (one voice
+/// descendants', never from a negated match kept as negated (a recoded one
+/// is positive evidence for the code it was recoded to), each from a different case (one voice
 /// should not stand for a theme), best first: a quote of a readable length,
 /// then the longer, then by segment id so ties break the same way every run.
 pub fn exemplars(input: &Input<'_>) -> Table {
@@ -37,11 +38,10 @@ pub fn exemplars(input: &Input<'_>) -> Table {
         let prefix = format!("{}.", code.id);
         // The best candidate per case.
         let mut best: BTreeMap<&str, (Key, &Coding, String)> = BTreeMap::new();
-        for c in input
-            .codings
-            .iter()
-            .filter(|c| !c.evidence.negated && (c.code == code.id || c.code.starts_with(&prefix)))
-        {
+        for c in input.codings.iter().filter(|c| {
+            (!c.evidence.negated || c.recoded_from.is_some())
+                && (c.code == code.id || c.code.starts_with(&prefix))
+        }) {
             let Some(t) = docs.get(c.document.as_str()) else {
                 continue;
             };

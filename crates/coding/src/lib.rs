@@ -41,6 +41,10 @@ pub struct Coding {
     /// The participant whose turn it is: the case the coding counts for.
     pub speaker: String,
     pub code: String,
+    /// For a negated match recoded by its code's policy (`negated =
+    /// "other.code"`): the code whose rule matched. The coding is then
+    /// positive evidence for `code`, though its evidence is negated.
+    pub recoded_from: Option<String>,
     /// Who coded it: `auto:<codebook hash>` for automatic coding, so every
     /// coding can be traced to the exact codebook version that made it.
     pub coder: String,
@@ -148,6 +152,7 @@ impl<'c> Coder<'c> {
                 segment_span: segment.span.clone(),
                 speaker: speaker.clone(),
                 code: self.codebook.codes[target].id.clone(),
+                recoded_from: (target != m.code).then(|| code.id.clone()),
                 coder: self.coder.clone(),
                 evidence: Evidence {
                     rule: m.rule,
