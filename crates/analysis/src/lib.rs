@@ -155,6 +155,15 @@ fn participants(corpus: &Corpus) -> Table {
         for case in corpus.cases.iter().filter(|c| present.contains(&c.id)) {
             *counts.entry(case.values[i].as_str()).or_default() += 1;
         }
+        let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+        // Numbers in numeric order (2 before 10), text alphabetically.
+        if counts.iter().all(|(v, _)| v.parse::<f64>().is_ok()) {
+            counts.sort_by(|a, b| {
+                a.0.parse::<f64>()
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.0.parse::<f64>().unwrap_or(0.0))
+            });
+        }
         for (value, n) in counts {
             table
                 .push(vec![attribute.as_str().into(), value.into(), n.into()])

@@ -69,6 +69,8 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Error> {
     })?;
 
     let mut env = Environment::new();
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
     // Auto-escaping is chosen by the template's name: `.html` escapes.
     env.add_template("index.html", include_str!("../templates/index.html"))?;
     let html = env.get_template("index.html")?.render(context! {
@@ -149,6 +151,9 @@ struct Theme {
     #[serde(skip)]
     by_pct: Vec<f64>,
     quotes: Vec<Quote>,
+    /// Whether the theme has sub-themes: its quotes are theirs, so the
+    /// report shows them there instead of twice.
+    has_children: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -203,24 +208,7 @@ impl Page {
             .iter()
             .find(|r| r[0].as_str() == Some("participants"))
             .map_or(0, |r| cell_i64(&r[1]));
-        let participants = {
-            let t = input.participants;
-            let (a, v, c) = (
-                column(t, "attribute")?,
-                column(t, "value")?,
-                column(t, "cases")?,
-            );
-            t.rows
-                .iter()
-                .map(|r| {
-                    (
-                        humanise(&cell_text(&r[a])),
-                        cell_text(&r[v]),
-                        cell_text(&r[c]),
-                    )
-                })
-                .collect()
-        };
+        let participants = participant_rows(input.participants)?;
 
         // Prevalence by attribute, pivoted to one row per theme.
         let pb = input.prevalence_by;
@@ -271,7 +259,10 @@ impl Page {
                         .unwrap_or((0, 0, 0.0))
                 })
                 .collect();
+            let prefix = format!("{id}.");
+            let has_children = p.rows.iter().any(|r| cell_text(&r[t]).starts_with(&prefix));
             themes.push(Theme {
+                has_children,
                 by: cells
                     .iter()
                     .map(|&(c, t, p)| (c, t, p.to_string()))
@@ -295,7 +286,7 @@ impl Page {
             by: input.by.to_string(),
             chart_title: format!("Share of participants voicing each theme, by {by_label}"),
             chart_file: format!("prevalence-by-{}.svg", input.by.replace('_', "-")),
-            highlights: highlights(&themes, participants_total),
+            highlights: highlights(&themes, participants_total, &values, &by_label),
             by_label,
             codebook_name: input.codebook.name.clone(),
             codebook_hash: input.codebook.hash.clone(),
@@ -378,14 +369,72 @@ fn quotes(input: &ReportInput<'_>) -> Result<BTreeMap<String, Vec<Quote>>, Error
     Ok(out)
 }
 
-/// Plain-language lines for the summary: the most widely voiced themes.
-fn highlights(themes: &[Theme], total: i64) -> Vec<String> {
-    let mut top: Vec<&Theme> = themes
+/// Rows of the participants table as shown: a numeric attribute with many
+/// values (years in post) becomes one line, its range and median, instead
+/// of a row per value.
+fn participant_rows(t: &Table) -> Result<Vec<(String, String, String)>, Error> {
+    const MANY: usize = 6;
+    let (a, v, c) = (
+        column(t, "attribute")?,
+        column(t, "value")?,
+        column(t, "cases")?,
+    );
+    let mut out = Vec::new();
+    for rows in t.rows.chunk_by(|x, y| x[a] == y[a]) {
+        let name = humanise(&cell_text(&rows[0][a]));
+        let numbers: Option<Vec<(f64, i64)>> = rows
+            .iter()
+            .map(|r| Some((cell_text(&r[v]).parse::<f64>().ok()?, cell_i64(&r[c]))))
+            .collect();
+        match numbers {
+            Some(mut numbers) if rows.len() > MANY => {
+                numbers.sort_by(|x, y| x.0.total_cmp(&y.0));
+                let each: Vec<f64> = numbers
+                    .iter()
+                    .flat_map(|&(x, n)| std::iter::repeat_n(x, n.max(0) as usize))
+                    .collect();
+                let mid = each.len() / 2;
+                let median = if each.len() % 2 == 0 {
+                    (each[mid - 1] + each[mid]) / 2.0
+                } else {
+                    each[mid]
+                };
+                out.push((
+                    name,
+                    format!(
+                        "{} to {} (median {})",
+                        each[0],
+                        each[each.len() - 1],
+                        median
+                    ),
+                    each.len().to_string(),
+                ));
+            }
+            _ => out.extend(
+                rows.iter()
+                    .map(|r| (name.clone(), cell_text(&r[v]), cell_text(&r[c]))),
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// Plain-language lines for the summary: the most widely voiced themes at
+/// the most specific level, and where groups differ most. Top-level themes
+/// are left out when they have sub-themes: in a study built around them
+/// nearly everyone voices each one, which tells a reader nothing.
+fn highlights(themes: &[Theme], total: i64, values: &[String], by_label: &str) -> Vec<String> {
+    let is_leaf = |t: &Theme| {
+        let prefix = format!("{}.", t.id);
+        !themes.iter().any(|c| c.id.starts_with(&prefix))
+    };
+    let mut leaves: Vec<&Theme> = themes
         .iter()
-        .filter(|t| t.depth == 0 && t.cases > 0)
+        .filter(|t| is_leaf(t) && t.cases > 0)
         .collect();
-    top.sort_by(|a, b| b.cases.cmp(&a.cases).then(a.id.cmp(&b.id)));
-    top.iter()
+    leaves.sort_by(|a, b| b.cases.cmp(&a.cases).then(a.id.cmp(&b.id)));
+    let mut out: Vec<String> = leaves
+        .iter()
         .take(5)
         .map(|t| {
             format!(
@@ -393,5 +442,31 @@ fn highlights(themes: &[Theme], total: i64) -> Vec<String> {
                 t.label, t.cases, total, t.cases_pct
             )
         })
-        .collect()
+        .collect();
+    if values.len() >= 2 {
+        let spread = |t: &Theme| {
+            let lo = t.by_pct.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = t.by_pct.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            hi - lo
+        };
+        let mut differ: Vec<&Theme> = themes
+            .iter()
+            .filter(|t| is_leaf(t) && spread(t) >= 25.0)
+            .collect();
+        differ.sort_by(|a, b| spread(b).total_cmp(&spread(a)).then(a.id.cmp(&b.id)));
+        for t in differ.into_iter().take(3) {
+            let parts: Vec<String> = values
+                .iter()
+                .zip(&t.by)
+                .map(|(v, (cases, of, pct))| format!("{cases} of {of} in {v} ({pct}%)"))
+                .collect();
+            out.push(format!(
+                "{} differs by {}: {}.",
+                t.label,
+                by_label,
+                parts.join(", ")
+            ));
+        }
+    }
+    out
 }

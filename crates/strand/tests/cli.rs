@@ -86,7 +86,10 @@ fn run_writes_report_tables_and_chart() {
     assert!(html.contains(
         "<svg role=\"img\" aria-label=\"Share of participants voicing each theme, by Trust\""
     ));
-    assert!(html.contains("Line manager: voiced by 3 of 3 participants (100%)."));
+    assert!(html.contains("<li>Band 4 aspiration: voiced by 2 of 3 participants (66.7%).</li>"));
+    assert!(html.contains(
+        "<li>Band 4 aspiration differs by Trust: 1 of 2 in Alpha (50%), 1 of 1 in Beta (100%).</li>"
+    ));
     assert!(html.contains("case `T04` has no transcript"));
     // Self-contained: nothing fetched, nothing run (the SVG namespace URI is
     // a name, not a fetch).
