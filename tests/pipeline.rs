@@ -320,3 +320,86 @@ fn report_snapshot() {
     insta::assert_snapshot!("tiny_prevalence_by_trust_csv", a.prevalence_by.to_csv());
     insta::assert_snapshot!("tiny_exemplars_csv", a.exemplars.to_csv());
 }
+
+/// The shipped sample study and default codebook: the README's main
+/// command runs on these, so they must stay sound together.
+mod sample_study {
+    use super::*;
+
+    fn sample() -> Run {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let corpus = Corpus::load(&root.join("corpora/sample-study"), || {}).unwrap();
+        let codebook = Codebook::read(&root.join("codebooks/str-training.toml")).unwrap();
+        let mut codings = Vec::new();
+        let Ok(()) = Coder::new(&codebook).code_corpus(&corpus, &mut codings);
+        Run {
+            corpus,
+            codebook,
+            codings,
+        }
+    }
+
+    /// The codes given to the sentence of `document` that contains `words`.
+    fn codes_of(run: &Run, document: &str, words: &str) -> Vec<String> {
+        let t = run
+            .corpus
+            .transcripts
+            .iter()
+            .find(|t| t.id == document)
+            .unwrap();
+        let segment = strand_transcript::segments(t, Unit::Sentence)
+            .into_iter()
+            .find(|s| s.text(t).contains(words))
+            .unwrap_or_else(|| panic!("no sentence of {document} contains {words:?}"));
+        run.codings
+            .iter()
+            .filter(|c| c.segment == segment.id)
+            .map(|c| c.code.clone())
+            .collect()
+    }
+
+    #[test]
+    fn corpus_is_complete_and_english() {
+        let run = sample();
+        assert_eq!(run.corpus.transcripts.len(), 14);
+        assert!(run.corpus.warnings.is_empty(), "{:?}", run.corpus.warnings);
+        assert!(run.corpus.language_mismatches("eng").is_empty());
+        for t in &run.corpus.transcripts {
+            let words = t.word_count();
+            assert!((1200..=3000).contains(&words), "{}: {words} words", t.id);
+        }
+    }
+
+    #[test]
+    fn every_code_with_rules_fires_and_codebook_is_hierarchical() {
+        let run = sample();
+        for code in run.codebook.codes.iter().filter(|c| !c.rules.is_empty()) {
+            assert!(
+                run.codings.iter().any(|c| c.code == code.id),
+                "{} never fires on the sample study",
+                code.id
+            );
+        }
+        assert!(run.codebook.themes().count() >= 8);
+        assert!(run.codebook.codes.iter().all(|c| !c.definition.is_empty()));
+    }
+
+    #[test]
+    fn negated_and_hedged_statements_are_not_coded_as_barriers() {
+        let run = sample();
+        let p08 = codes_of(&run, "P08", "never had a problem getting study leave");
+        assert!(
+            !p08.contains(&"barriers.study_leave".to_string()),
+            "{p08:?}"
+        );
+        let p07 = codes_of(&run, "P07", "cost isn't really an issue");
+        assert!(!p07.contains(&"barriers.cost".to_string()), "{p07:?}");
+        let p01 = codes_of(&run, "P01", "I wouldn't say I lack confidence");
+        assert!(
+            !p01.contains(&"confidence.low_confidence".to_string()),
+            "{p01:?}"
+        );
+        let p09 = codes_of(&run, "P09", "My study leave got refused");
+        assert!(p09.contains(&"barriers.study_leave".to_string()), "{p09:?}");
+    }
+}
