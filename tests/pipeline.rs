@@ -250,6 +250,23 @@ fn unknown_attribute_is_a_clear_error() {
     );
 }
 
+fn render_tiny(run: &Run, a: &Analysis, notices: &[String]) -> Vec<strand_report::OutputFile> {
+    strand_report::render(&strand_report::ReportInput {
+        title: "Tiny study report",
+        corpus: "tiny",
+        codebook: &run.codebook,
+        by: "trust",
+        summary: &a.summary,
+        participants: &a.participants,
+        prevalence: &a.prevalence,
+        prevalence_by: &a.prevalence_by,
+        exemplars: &a.exemplars,
+        notices,
+        table_files: &["prevalence.csv".into(), "exemplars.csv".into()],
+    })
+    .unwrap()
+}
+
 #[test]
 fn report_escapes_transcript_text_and_is_deterministic() {
     // A hostile transcript line must arrive as text.
@@ -262,25 +279,8 @@ fn report_escapes_transcript_text_and_is_deterministic() {
     corpus.transcripts[0] =
         strand_transcript::parse_transcript(Path::new("T01.txt"), hostile).unwrap();
     let run = code(corpus);
-    let a = analyse_tiny(&run);
-    let files = |a: &Analysis| {
-        strand_report::render(&strand_report::ReportInput {
-            title: "Tiny",
-            corpus: "tiny",
-            codebook: &run.codebook,
-            by: "trust",
-            summary: &a.summary,
-            participants: &a.participants,
-            prevalence: &a.prevalence,
-            prevalence_by: &a.prevalence_by,
-            exemplars: &a.exemplars,
-            notices: &[],
-            table_files: &["prevalence.csv".into()],
-        })
-        .unwrap()
-    };
-    let first = files(&a);
-    assert_eq!(first, files(&analyse_tiny(&run)));
+    let first = render_tiny(&run, &analyse_tiny(&run), &[]);
+    assert_eq!(first, render_tiny(&run, &analyse_tiny(&run), &[]));
     let html = String::from_utf8(first[0].bytes.clone()).unwrap();
     assert!(!html.contains("<script>"));
     assert!(!html.contains("<img"));
@@ -297,22 +297,14 @@ fn report_escapes_transcript_text_and_is_deterministic() {
 fn report_snapshot() {
     let run = code_tiny();
     let a = analyse_tiny(&run);
-    let files = strand_report::render(&strand_report::ReportInput {
-        title: "Tiny study report",
-        corpus: "tiny",
-        codebook: &run.codebook,
-        by: "trust",
-        summary: &a.summary,
-        participants: &a.participants,
-        prevalence: &a.prevalence,
-        prevalence_by: &a.prevalence_by,
-        exemplars: &a.exemplars,
-        notices: &["participants.csv: case `T04` has no transcript".into()],
-        table_files: &["prevalence.csv".into(), "exemplars.csv".into()],
-    })
-    .unwrap();
+    let files = render_tiny(
+        &run,
+        &a,
+        &["participants.csv: case `T04` has no transcript".into()],
+    );
     let html = String::from_utf8(files[0].bytes.clone()).unwrap();
-    // The chart's SVG is long and checked by its own test; keep the page.
+    // The chart's SVG is long and checked by the report crate's chart
+    // tests; keep the page.
     let start = html.find("<svg").unwrap();
     let end = html.find("</svg>").unwrap() + "</svg>".len();
     let page = format!("{}<svg>…</svg>{}", &html[..start], &html[end..]);
