@@ -395,3 +395,49 @@ mod sample_study {
         assert!(p09.contains(&"barriers.study_leave".to_string()), "{p09:?}");
     }
 }
+
+/// Every encoding and line ending a transcription service or Word produces
+/// reads to the same turns and segments.
+#[test]
+fn encodings_and_line_ends_read_alike() {
+    use strand_transcript::{read_transcript, Encoding, Invalid};
+    let read =
+        |name: &str| read_transcript(&fixture(&format!("encodings/{name}")), Invalid::Reject);
+    let texts = |t: &strand_transcript::Transcript| -> Vec<String> {
+        strand_transcript::segments(t, Unit::Sentence)
+            .iter()
+            .map(|s| format!("{} {}", s.id.split(':').nth(1).unwrap(), s.text(t)))
+            .collect()
+    };
+    let reference = read("utf8.txt").unwrap();
+    assert_eq!(
+        texts(&reference),
+        [
+            "t1.s1 Has cost been a barrier?",
+            "t2.s1 Not for me, the Trust paid.",
+            "t2.s2 But travel to the café in [town] is 40 minutes.",
+            "t2.s3 Still, I went.",
+            "t3.s1 Thank you.",
+        ]
+    );
+    for (name, encoding) in [
+        ("utf8-bom.txt", Encoding::Utf8Bom),
+        ("crlf.txt", Encoding::Utf8),
+        ("cr.txt", Encoding::Utf8),
+        ("utf16le-bom.txt", Encoding::Utf16Le),
+        ("utf16be-bom.txt", Encoding::Utf16Be),
+    ] {
+        let t = read(name).unwrap();
+        assert_eq!(t.encoding, encoding, "{name}");
+        let normalised: Vec<String> = texts(&t)
+            .iter()
+            .map(|s| s.replace("\r\n", "\n").replace('\r', "\n"))
+            .collect();
+        assert_eq!(normalised, texts(&reference), "{name}");
+    }
+    let err = read("latin1.txt").unwrap_err().to_string();
+    assert!(err.ends_with("latin1.txt: not valid text: invalid byte at offset 93; save the file as UTF-8 (or UTF-16 with a byte-order mark), or read it with invalid bytes replaced"), "{err}");
+    let lossy = read_transcript(&fixture("encodings/latin1.txt"), Invalid::Replace).unwrap();
+    assert_eq!(lossy.replaced, 1);
+    assert!(lossy.text.contains("caf\u{FFFD} in [town]"));
+}

@@ -186,7 +186,7 @@ fn a_broken_transcript_is_named_without_quoting_it() {
     assert_eq!(
         stderr(&o),
         format!(
-            "error: {}: not valid UTF-8: invalid byte at offset 8; save the file as UTF-8\n",
+            "error: {}: not valid text: invalid byte at offset 8; save the file as UTF-8 (or UTF-16 with a byte-order mark), or read it with invalid bytes replaced\n",
             corpus.join("P02.txt").display()
         )
     );

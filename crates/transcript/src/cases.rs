@@ -30,8 +30,8 @@ impl Cases {
             path: path.to_path_buf(),
             source,
         })?;
-        let text = crate::parse::decode(path, bytes)?;
-        Cases::parse(path, &text)
+        let decoded = crate::text::decode(path, bytes, crate::Invalid::Reject)?;
+        Cases::parse(path, &decoded.text)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Cases, Error> {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::{parse, Cases, Error, Role, Transcript};
+use crate::{parse, text, Cases, Error, Invalid, Role, Transcript};
 
 /// The name of the cases file inside a corpus folder.
 pub const CASES_FILE: &str = "participants.csv";
@@ -75,12 +75,21 @@ impl Corpus {
         Ok(paths)
     }
 
-    /// Reads a corpus folder. `on_document` is called after each transcript
-    /// is read, for progress reporting.
-    pub fn load(dir: &Path, mut on_document: impl FnMut()) -> Result<Corpus, Error> {
+    /// Reads a corpus folder, rejecting invalid bytes. `on_document` is
+    /// called after each transcript is read, for progress reporting.
+    pub fn load(dir: &Path, on_document: impl FnMut()) -> Result<Corpus, Error> {
+        Corpus::load_with(dir, Invalid::Reject, on_document)
+    }
+
+    /// Reads a corpus folder, treating invalid bytes as `invalid` says.
+    pub fn load_with(
+        dir: &Path,
+        invalid: Invalid,
+        mut on_document: impl FnMut(),
+    ) -> Result<Corpus, Error> {
         let mut transcripts = Vec::new();
         for path in Corpus::transcript_paths(dir)? {
-            transcripts.push(read_transcript(&path)?);
+            transcripts.push(read_transcript(&path, invalid)?);
             on_document();
         }
         let cases_path = dir.join(CASES_FILE);
@@ -162,11 +171,14 @@ impl Corpus {
 }
 
 /// Reads and parses one transcript file.
-pub fn read_transcript(path: &Path) -> Result<Transcript, Error> {
+pub fn read_transcript(path: &Path, invalid: Invalid) -> Result<Transcript, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = parse::decode(path, bytes)?;
-    parse::parse_transcript(path, text)
+    let decoded = text::decode(path, bytes, invalid)?;
+    let mut transcript = parse::parse_transcript(path, decoded.text)?;
+    transcript.encoding = decoded.encoding;
+    transcript.replaced = decoded.replaced;
+    Ok(transcript)
 }

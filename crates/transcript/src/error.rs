@@ -13,11 +13,7 @@ pub struct Location {
 impl Location {
     /// Finds the line and column of byte `offset` in `text`.
     pub fn at(path: impl Into<PathBuf>, text: &str, offset: usize) -> Location {
-        let offset = offset.min(text.len());
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let (line, column) = crate::text::line_column(text, offset);
         Location {
             path: path.into(),
             line,
@@ -42,7 +38,7 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: not valid UTF-8: invalid byte at offset {offset}; save the file as UTF-8")]
+    #[error("{path}: not valid text: invalid byte at offset {offset}; save the file as UTF-8 (or UTF-16 with a byte-order mark), or read it with invalid bytes replaced")]
     Encoding { path: PathBuf, offset: usize },
     #[error("{path}: the file is empty; expected speaker turns such as `Interviewer: ...`")]
     Empty { path: PathBuf },

@@ -20,12 +20,14 @@ mod corpus;
 mod error;
 mod parse;
 mod segment;
+pub mod text;
 
 pub use cases::{Case, Cases};
 pub use corpus::{read_transcript, Corpus, CorpusWarning, CASES_FILE};
 pub use error::{Error, Location};
 pub use parse::parse_transcript;
 pub use segment::{segments, Segment, Unit};
+pub use text::{Encoding, Invalid, OffsetIndex, Offsets};
 
 use std::ops::Range;
 
@@ -87,6 +89,10 @@ pub struct Transcript {
     pub turns: Vec<Turn>,
     /// Language of the participants' speech, when it could be told.
     pub language: Option<Language>,
+    /// The file's encoding.
+    pub encoding: Encoding,
+    /// Invalid byte sequences replaced while decoding (see [`Invalid`]).
+    pub replaced: usize,
 }
 
 impl Transcript {

@@ -60,18 +60,6 @@ fn split_label(line: &str) -> Option<(&str, Role, usize)> {
     Some((label, role, colon + 1 + skipped))
 }
 
-/// Decodes a transcript file's bytes: UTF-8, with or without a byte-order mark.
-pub(crate) fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
-    let mut text = String::from_utf8(bytes).map_err(|e| Error::Encoding {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
-    }
-    Ok(text)
-}
-
 /// Parses a transcript's text. `path` is used for the document id (its file
 /// stem) and for error messages.
 pub fn parse_transcript(path: &Path, text: String) -> Result<Transcript, Error> {
@@ -105,11 +93,9 @@ pub fn parse_transcript(path: &Path, text: String) -> Result<Transcript, Error> 
         }
     };
 
-    let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
-        let line_start = offset;
-        offset += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
+    for range in crate::text::lines(&text) {
+        let line_start = range.start;
+        let line = &text[range];
         let trimmed = line.trim();
         if trimmed.is_empty() {
             if let (Some(p), Some(t)) = (open.take(), turns.last_mut()) {
@@ -162,6 +148,8 @@ pub fn parse_transcript(path: &Path, text: String) -> Result<Transcript, Error> 
         text,
         turns,
         language: None,
+        encoding: crate::Encoding::Utf8,
+        replaced: 0,
     };
     transcript.language = crate::detect_language(&transcript);
     Ok(transcript)
@@ -229,15 +217,16 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_names_the_byte_offset() {
-        let err = decode(Path::new("x.txt"), b"P01: caf\xe9".to_vec()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "x.txt: not valid UTF-8: invalid byte at offset 8; save the file as UTF-8"
-        );
-        assert_eq!(
-            decode(Path::new("x.txt"), b"\xef\xbb\xbfP01: hi".to_vec()).unwrap(),
-            "P01: hi"
-        );
+    fn lone_cr_line_ends_are_lines_too() {
+        let t = parse("Interviewer: Hi.\rP01: One.\r\rTwo.\r").unwrap();
+        assert_eq!(t.turns.len(), 2);
+        let paras: Vec<&str> = t.turns[1]
+            .paragraphs
+            .iter()
+            .map(|p| &t.text[p.clone()])
+            .collect();
+        assert_eq!(paras, ["One.", "Two."]);
+        let err = parse("Interviewer: Hi.\rP01:\rInterviewer: x\r").unwrap_err();
+        assert!(matches!(err, Error::EmptyTurn { ref at } if at.line == 2));
     }
 }
