@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use strand_codebook::Codebook;
 use strand_coding::Coding;
 use strand_table::{Table, Value};
-use strand_transcript::{segments, Corpus, Role, Unit};
+use strand_transcript::{Corpus, Unit};
 
 pub use exemplars::QUOTES_PER_THEME;
 
@@ -106,35 +106,19 @@ pub(crate) fn percent(part: i64, whole: i64) -> f64 {
 
 fn summary(input: &Input<'_>) -> Table {
     let corpus = input.corpus;
-    let mut turns = 0;
-    let mut participant_turns = 0;
-    let mut segs = 0;
-    let mut words = 0;
-    for t in &corpus.transcripts {
-        turns += t.turns.len();
-        participant_turns += t
-            .turns
-            .iter()
-            .filter(|t| t.role == Role::Participant)
-            .count();
-        segs += segments(t, input.unit)
-            .iter()
-            .filter(|s| s.role == Role::Participant)
-            .count();
-        words += t.word_count();
-    }
+    let s = corpus.summary(input.unit);
     let coded: BTreeSet<&str> = input.codings.iter().map(|c| c.segment.as_str()).collect();
     let mut table = Table::new("summary", &["metric", "value"]);
     let rows: [(&str, Value); 9] = [
-        ("documents", corpus.transcripts.len().into()),
+        ("documents", s.documents.into()),
         ("participants", corpus.participant_count().into()),
-        ("turns", turns.into()),
-        ("participant_turns", participant_turns.into()),
-        ("unit", input.unit.as_str().into()),
-        ("participant_segments", segs.into()),
+        ("turns", s.turns.into()),
+        ("participant_turns", s.participant_turns.into()),
+        ("unit", s.unit.into()),
+        ("participant_segments", s.participant_segments.into()),
         ("coded_segments", coded.len().into()),
         ("codings", input.codings.len().into()),
-        ("words", words.into()),
+        ("words", s.words.into()),
     ];
     for (k, v) in rows {
         table.push(vec![k.into(), v]).expect("two columns");

@@ -5,6 +5,7 @@
 //! files atomically and turns the libraries' typed errors into messages.
 //! Analysis logic does not live here.
 
+mod ingest;
 mod output;
 mod progress;
 
@@ -18,7 +19,7 @@ use strand_analysis::{analyse, Input};
 use strand_codebook::Codebook;
 use strand_coding::{Coder, Coding, Sink};
 use strand_report::{render, ReportInput};
-use strand_transcript::{Corpus, Transcript};
+use strand_transcript::{Corpus, Invalid, Transcript, Unit};
 
 use crate::progress::Progress;
 
@@ -37,6 +38,28 @@ struct Cli {
 enum Command {
     /// Ingest a corpus, code it with a codebook, aggregate and write a report.
     Run(RunArgs),
+    /// Read transcripts and summarise them: documents, turns, segments,
+    /// words, speakers, languages, encodings and problems.
+    Ingest(IngestArgs),
+}
+
+#[derive(Parser)]
+struct IngestArgs {
+    /// A corpus folder, or transcript files.
+    #[arg(default_value = "corpora/sample-study")]
+    paths: Vec<PathBuf>,
+    /// Segment at this unit: sentence, paragraph or turn.
+    #[arg(long, default_value = "sentence")]
+    unit: Unit,
+    /// The language transcripts should be in (ISO 639-3, as the codebook's).
+    #[arg(long, default_value = "eng")]
+    language: String,
+    /// Replace invalid bytes (and count them) instead of stopping.
+    #[arg(long)]
+    replace_invalid: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Parser)]
@@ -54,6 +77,9 @@ struct RunArgs {
     /// Case attribute to break prevalence down by.
     #[arg(long, default_value = "trust")]
     by: String,
+    /// Replace invalid bytes (and report them) instead of stopping.
+    #[arg(long)]
+    replace_invalid: bool,
     /// Report title.
     #[arg(
         long,
@@ -66,6 +92,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(&args),
+        Command::Ingest(args) => ingest_command(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -105,13 +132,54 @@ fn corpus_name(dir: &Path) -> String {
         .unwrap_or_else(|| "corpus".into())
 }
 
+fn invalid(replace: bool) -> Invalid {
+    if replace {
+        Invalid::Replace
+    } else {
+        Invalid::Reject
+    }
+}
+
+/// What a researcher must know about a corpus before trusting its numbers.
+/// Names documents and pseudonyms only, never transcript text.
+fn notices(corpus: &Corpus, language: &str) -> Vec<String> {
+    let mut out: Vec<String> = corpus.warnings.iter().map(|w| w.to_string()).collect();
+    for t in corpus.language_mismatches(language) {
+        out.push(match &t.language {
+            Some(l) => format!(
+                "{}: written in `{}`, not the codebook's language `{language}`; its coding is unreliable",
+                t.id, l.code
+            ),
+            None => format!("{}: its language could not be told", t.id),
+        });
+    }
+    for t in corpus.transcripts.iter().filter(|t| t.replaced > 0) {
+        out.push(format!(
+            "{}: {} invalid byte sequences were replaced while reading",
+            t.id, t.replaced
+        ));
+    }
+    out
+}
+
+fn ingest_command(args: &IngestArgs) -> Result<()> {
+    let corpus = ingest::load(&args.paths, invalid(args.replace_invalid))?;
+    let summary = corpus.summary(args.unit);
+    let notices = notices(&corpus, &args.language);
+    if args.json {
+        print!("{}", ingest::json(&summary, &notices)?);
+    } else {
+        print!("{}", ingest::render(&summary, &notices));
+    }
+    Ok(())
+}
+
 fn run(args: &RunArgs) -> Result<()> {
     let codebook = Codebook::read(&args.codebook)?;
-    let paths = Corpus::transcript_paths(&args.corpus)?;
-
-    let reading = Progress::new("reading", paths.len());
-    let corpus = Corpus::load(&args.corpus, || reading.tick())?;
-    reading.finish();
+    let corpus = ingest::load(
+        std::slice::from_ref(&args.corpus),
+        invalid(args.replace_invalid),
+    )?;
 
     let coding = Progress::new("coding", corpus.transcripts.len());
     let coder = Coder::new(&codebook);
@@ -136,16 +204,7 @@ fn run(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(&name));
-    let mut notices: Vec<String> = corpus.warnings.iter().map(|w| w.to_string()).collect();
-    for t in corpus.language_mismatches(&codebook.language) {
-        notices.push(match &t.language {
-            Some(l) => format!(
-                "{}: written in `{}`, not the codebook's language `{}`; its coding is unreliable",
-                t.id, l.code, codebook.language
-            ),
-            None => format!("{}: its language could not be told", t.id),
-        });
-    }
+    let notices = notices(&corpus, &codebook.language);
     for n in &notices {
         eprintln!("warning: {n}");
     }

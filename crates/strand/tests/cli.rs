@@ -228,3 +228,64 @@ fn missing_inputs_and_unknown_attributes_are_clear_errors() {
         "error: no case attribute `region` to break prevalence down by; the cases file has: trust, role, band\n"
     ));
 }
+
+#[test]
+fn ingest_summarises_a_corpus_folder() {
+    let o = strand(&["ingest", "tests/fixtures/tiny"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "documents  3\n\
+         turns      12 (6 participant)\n\
+         segments   19 sentences (13 participant)\n\
+         words      119\n\
+         speakers   interviewer 1, participant 3\n\
+         languages  eng 3\n\
+         encodings  UTF-8 3\n\
+         \n\
+         document      turns  segments   words  language encoding\n\
+         T01               6         8      53  eng      UTF-8\n\
+         T02               4         7      36  eng      UTF-8\n\
+         T03               2         4      30  eng      UTF-8\n\
+         warning: participants.csv: case `T04` has no transcript\n"
+    );
+}
+
+#[test]
+fn ingest_json_reports_encodings_and_replaced_bytes() {
+    let files = [
+        "utf8.txt",
+        "utf16le-bom.txt",
+        "utf16be-bom.txt",
+        "cr.txt",
+        "latin1.txt",
+    ]
+    .map(|f| format!("tests/fixtures/encodings/{f}"));
+    let mut args = vec!["ingest", "--json"];
+    args.extend(files.iter().map(String::as_str));
+    let o = strand(&args);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("latin1.txt: not valid text: invalid byte at offset 93"));
+
+    args.push("--replace-invalid");
+    let o = strand(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["documents"], 5);
+    assert_eq!(v["replaced"], 1);
+    assert_eq!(
+        v["encodings"],
+        serde_json::json!({"UTF-8": 3, "UTF-16 BE": 1, "UTF-16 LE": 1})
+    );
+    assert_eq!(
+        v["speakers"],
+        serde_json::json!({"interviewer": 1, "participant": 1})
+    );
+    let warnings = v["warnings"].as_array().unwrap();
+    assert!(warnings.contains(&serde_json::json!(
+        "latin1: 1 invalid byte sequences were replaced while reading"
+    )));
+    assert!(warnings.contains(&serde_json::json!(
+        "no participants.csv: segments have no case attributes (Trust, role, band)"
+    )));
+}

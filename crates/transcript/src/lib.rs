@@ -20,6 +20,7 @@ mod corpus;
 mod error;
 mod parse;
 mod segment;
+mod summary;
 pub mod text;
 
 pub use cases::{Case, Cases};
@@ -27,6 +28,7 @@ pub use corpus::{read_transcript, Corpus, CorpusWarning, CASES_FILE};
 pub use error::{Error, Location};
 pub use parse::parse_transcript;
 pub use segment::{segments, Segment, Unit};
+pub use summary::{DocumentSummary, Summary};
 pub use text::{Encoding, Invalid, OffsetIndex, Offsets};
 
 use std::ops::Range;
