@@ -85,6 +85,41 @@ impl Cases {
         Ok(Cases { attributes, by_id })
     }
 
+    /// Adds a case from a transcript's front matter, adding any attribute
+    /// the cases have not had so far (empty for the other cases). Returns
+    /// false, changing nothing, when the case already exists: a cases file
+    /// is the researcher's deliberate record and wins over front matter.
+    pub fn insert_from_front_matter(
+        &mut self,
+        id: &str,
+        attributes: &BTreeMap<String, String>,
+    ) -> bool {
+        if self.by_id.contains_key(id) {
+            return false;
+        }
+        for key in attributes.keys() {
+            if !self.attributes.contains(key) {
+                self.attributes.push(key.clone());
+                for case in self.by_id.values_mut() {
+                    case.values.push(String::new());
+                }
+            }
+        }
+        let values = self
+            .attributes
+            .iter()
+            .map(|a| attributes.get(a).cloned().unwrap_or_default())
+            .collect();
+        self.by_id.insert(
+            id.to_string(),
+            Case {
+                id: id.to_string(),
+                values,
+            },
+        );
+        true
+    }
+
     pub fn get(&self, id: &str) -> Option<&Case> {
         self.by_id.get(id)
     }

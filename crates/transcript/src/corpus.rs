@@ -116,8 +116,16 @@ impl Corpus {
             });
         }
         let mut warnings = Vec::new();
-        let has_cases = cases.is_some();
-        let cases = cases.unwrap_or_default();
+        let mut has_cases = cases.is_some();
+        let mut cases = cases.unwrap_or_default();
+        // Front matter describes the document's participant when the cases
+        // file does not.
+        for t in transcripts.iter().filter(|t| !t.attributes.is_empty()) {
+            for speaker in t.participants() {
+                cases.insert_from_front_matter(speaker, &t.attributes);
+                has_cases = true;
+            }
+        }
         let mut speakers = BTreeSet::new();
         for t in &transcripts {
             for speaker in t.participants() {
@@ -181,4 +189,70 @@ pub fn read_transcript(path: &Path, invalid: Invalid) -> Result<Transcript, Erro
     transcript.encoding = decoded.encoding;
     transcript.replaced = decoded.replaced;
     Ok(transcript)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transcript(name: &str, text: &str) -> Transcript {
+        crate::parse_transcript(Path::new(name), text.to_string()).unwrap()
+    }
+
+    #[test]
+    fn front_matter_supplies_missing_cases_and_the_cases_file_wins() {
+        let cases = Cases::parse(Path::new("p.csv"), "id,trust\nP01,Northbrook\n").unwrap();
+        let corpus = Corpus::assemble(
+            Path::new("c"),
+            vec![
+                transcript("P02.txt", "---\nband: 2\ntrust: Eastvale\n---\nP02: Hi.\n"),
+                transcript("P01.txt", "---\ntrust: Elsewhere\n---\nP01: Hi.\n"),
+            ],
+            Some(cases),
+        )
+        .unwrap();
+        assert_eq!(corpus.cases.attributes, ["trust", "band"]);
+        assert_eq!(corpus.cases.attribute("P01", "trust"), Some("Northbrook"));
+        assert_eq!(corpus.cases.attribute("P01", "band"), Some(""));
+        assert_eq!(corpus.cases.attribute("P02", "trust"), Some("Eastvale"));
+        assert_eq!(corpus.cases.attribute("P02", "band"), Some("2"));
+        assert!(corpus.warnings.is_empty(), "{:?}", corpus.warnings);
+        let ids: Vec<&str> = corpus.transcripts.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["P01", "P02"]);
+    }
+
+    #[test]
+    fn speakers_without_cases_and_cases_without_transcripts_are_reported() {
+        let cases = Cases::parse(Path::new("p.csv"), "id,trust\nP01,A\nP09,B\n").unwrap();
+        let corpus = Corpus::assemble(
+            Path::new("c"),
+            vec![transcript(
+                "P01.txt",
+                "Interviewer: Hi.\nP01: Hi.\nP02: Me too.\n",
+            )],
+            Some(cases),
+        )
+        .unwrap();
+        let shown: Vec<String> = corpus.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "P01: speaker `P02` has no row in participants.csv; their segments have no case attributes",
+                "participants.csv: case `P09` has no transcript",
+            ]
+        );
+        let twice = Corpus::assemble(
+            Path::new("c"),
+            vec![
+                transcript("P01.txt", "P01: a\n"),
+                transcript("P01.txt", "P01: b\n"),
+            ],
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            twice.to_string(),
+            "c: two transcripts have the id `P01`; file names must be unique"
+        );
+    }
 }

@@ -46,6 +46,8 @@ pub enum Error {
     Unlabelled { at: Location },
     #[error("{at}: a speaker label with no words after it; expected the turn's text after `:`")]
     EmptyTurn { at: Location },
+    #[error("{at}: front matter: {message}")]
+    FrontMatter { at: Location, message: String },
     #[error("{at}: {message}")]
     Cases { at: Location, message: String },
     #[error("{path}: no transcripts found; expected `.txt` files in {path}")]

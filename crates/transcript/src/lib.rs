@@ -58,6 +58,10 @@ pub struct Turn {
     /// The label as written (`Interviewer`, `P07`).
     pub speaker: String,
     pub role: Role,
+    /// When the turn starts and ends in the recording, in milliseconds,
+    /// where the transcript says (timestamps, subtitle cues).
+    pub start_ms: Option<u64>,
+    pub end_ms: Option<u64>,
     /// Byte ranges of the turn's paragraphs in [`Transcript::text`], label
     /// excluded, surrounding white space trimmed.
     pub paragraphs: Vec<Range<usize>>,
@@ -89,6 +93,8 @@ pub struct Transcript {
     /// The whole text, exactly as decoded from the file.
     pub text: String,
     pub turns: Vec<Turn>,
+    /// Document attributes from front matter (keys lower-cased).
+    pub attributes: std::collections::BTreeMap<String, String>,
     /// Language of the participants' speech, when it could be told.
     pub language: Option<Language>,
     /// The file's encoding.
