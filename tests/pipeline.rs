@@ -441,3 +441,34 @@ fn encodings_and_line_ends_read_alike() {
     assert_eq!(lossy.replaced, 1);
     assert!(lossy.text.contains("caf\u{FFFD} in [town]"));
 }
+
+/// A caption export of an interview is coded exactly as its plain-text
+/// transcript: same turns, same sentences, same codings.
+#[test]
+fn captions_code_like_the_plain_transcript() {
+    use strand_transcript::{read_transcript, Invalid};
+    let codebook = Codebook::read(&fixture("tiny/codebook.toml")).unwrap();
+    let coded = |path: &str| -> Vec<String> {
+        let t = read_transcript(&fixture(path), Invalid::Reject).unwrap();
+        let mut codings = Vec::new();
+        let Ok(()) = Coder::new(&codebook).code_transcript(&t, &mut codings);
+        codings
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {}",
+                    c.segment,
+                    c.code,
+                    &t.text[c.segment_span.clone()]
+                )
+            })
+            .collect()
+    };
+    let plain = coded("tiny/transcripts/T01.txt");
+    assert_eq!(plain.len(), 4);
+    assert_eq!(coded("formats/T01.vtt"), plain);
+    assert_eq!(coded("formats/T01.srt"), plain);
+    let vtt = read_transcript(&fixture("formats/T01.vtt"), Invalid::Reject).unwrap();
+    assert_eq!(vtt.turns[1].start_ms, Some(3_500));
+    assert_eq!(vtt.turns[1].end_ms, Some(8_000));
+}

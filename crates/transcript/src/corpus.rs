@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::{parse, text, Cases, Error, Invalid, Role, Transcript};
 
+/// File name extensions read as transcripts.
+pub const EXTENSIONS: &[&str] = &["txt", "vtt", "srt"];
+
 /// The name of the cases file inside a corpus folder.
 pub const CASES_FILE: &str = "participants.csv";
 
@@ -51,7 +54,7 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// Lists a corpus folder's transcripts: the `.txt` files in its
+    /// Lists a corpus folder's transcripts: the `.txt`, `.vtt` and `.srt` files in its
     /// `transcripts/` folder, or in the folder itself when it has none,
     /// sorted by name.
     pub fn transcript_paths(dir: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -64,7 +67,11 @@ impl Corpus {
         let mut paths = Vec::new();
         for entry in std::fs::read_dir(&from).map_err(io)? {
             let path = entry.map_err(io)?.path();
-            if path.is_file() && path.extension().is_some_and(|e| e == "txt") {
+            if path.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x))
+            {
                 paths.push(path);
             }
         }
@@ -185,7 +192,14 @@ pub fn read_transcript(path: &Path, invalid: Invalid) -> Result<Transcript, Erro
         source,
     })?;
     let decoded = text::decode(path, bytes, invalid)?;
-    let mut transcript = parse::parse_transcript(path, decoded.text)?;
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let mut transcript = match extension.as_deref() {
+        Some("vtt") => crate::parse_captions(path, &decoded.text, crate::Captions::WebVtt)?,
+        Some("srt") => crate::parse_captions(path, &decoded.text, crate::Captions::Srt)?,
+        _ => parse::parse_transcript(path, decoded.text)?,
+    };
     transcript.encoding = decoded.encoding;
     transcript.replaced = decoded.replaced;
     Ok(transcript)

@@ -20,6 +20,7 @@ mod corpus;
 mod error;
 mod parse;
 mod segment;
+mod subtitles;
 mod summary;
 pub mod text;
 
@@ -28,6 +29,7 @@ pub use corpus::{read_transcript, Corpus, CorpusWarning, CASES_FILE};
 pub use error::{Error, Location};
 pub use parse::parse_transcript;
 pub use segment::{segments, Segment, Unit};
+pub use subtitles::{parse_captions, Captions};
 pub use summary::{DocumentSummary, Summary};
 pub use text::{Encoding, Invalid, OffsetIndex, Offsets};
 

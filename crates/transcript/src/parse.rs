@@ -44,8 +44,20 @@ const INTERVIEWER_LABELS: &[&str] = &[
     "moderator",
 ];
 
+/// Whether `label` could be someone's name or pseudonym: one to four
+/// words of letters (and `'`, `-`, `.`), starting with a letter.
+pub(crate) fn is_name(label: &str) -> bool {
+    let words: Vec<&str> = label.split_whitespace().collect();
+    (1..=4).contains(&words.len())
+        && label.len() <= 60
+        && label.starts_with(|c: char| c.is_alphabetic())
+        && label
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '\'' | '-' | '.' | '\u{2019}'))
+}
+
 /// Classifies a speaker label, or says it is not one.
-fn speaker_role(label: &str) -> Option<Role> {
+pub(crate) fn speaker_role(label: &str) -> Option<Role> {
     if INTERVIEWER_LABELS
         .iter()
         .any(|l| l.eq_ignore_ascii_case(label))
@@ -144,24 +156,36 @@ fn split_label(line: &str) -> Option<Label<'_>> {
         (label, true)
     } else {
         let len = line[at..]
-            .find(|c: char| !(c.is_alphanumeric() || c == ' ' || c == '-' || c == '_'))
+            .find(|c: char| {
+                !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '\'' | '.' | '\u{2019}'))
+            })
             .unwrap_or(line.len() - at);
         let label = line[at..at + len].trim_end();
         at += label.len();
         (label, false)
     };
-    let role = speaker_role(speaker)?;
     at = skip_spaces(at);
     // A timestamp after the label: `P07 (00:01:02): ...`.
+    let mut timed = false;
     if let Some((ms, len)) = timestamp(&line[at..]) {
         start = start.or(Some(ms));
         at = skip_spaces(at + len);
+        timed = true;
     }
-    if line[at..].starts_with(':') {
+    let colon = line[at..].starts_with(':');
+    if colon {
         at = skip_spaces(at + 1);
     } else if !bracketed {
         return None;
     }
+    // Any name is a label when its form leaves no doubt (`Name (00:01:02):`
+    // or `[Name]:`); otherwise only recognised labels are, so that prose
+    // never turns into speakers.
+    let role = match speaker_role(speaker) {
+        Some(role) => role,
+        None if (timed || (bracketed && colon)) && is_name(speaker) => Role::Participant,
+        None => return None,
+    };
     Some(Label {
         speaker,
         role,
@@ -408,7 +432,10 @@ mod tests {
              Participant 7 [1:02:03.5]: Then here.\n\
              Respondent:\n\
              On its own line.\n\
-             [laughs] Still the respondent.\n",
+             [laughs] Still the respondent.\n\
+             Alex Smith (00:02:00): Named by the service.\n\
+             [Sam]: Bracketed and named.\n\
+             Well (really): not a speaker.\n",
         );
         let p = Role::Participant;
         let i = Role::Interviewer;
@@ -430,6 +457,18 @@ mod tests {
                     p,
                     None,
                     "On its own line.\n[laughs] Still the respondent.".into()
+                ),
+                (
+                    "Alex Smith".into(),
+                    p,
+                    Some(120_000),
+                    "Named by the service.".into()
+                ),
+                (
+                    "Sam".into(),
+                    p,
+                    None,
+                    "Bracketed and named.\nWell (really): not a speaker.".into()
                 ),
             ]
         );
