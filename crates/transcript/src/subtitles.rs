@@ -216,7 +216,7 @@ fn build(path: &Path, source: &str, cues: Vec<Cue<'_>>) -> Result<Transcript, Er
                 role: speaker_role(speaker).unwrap_or(Role::Participant),
                 start_ms: Some(cue.start),
                 end_ms: Some(cue.end),
-                paragraphs: vec![start..text.len()],
+                paragraphs: std::iter::once(start..text.len()).collect(),
             });
             current = Some(speaker);
         }
@@ -247,7 +247,9 @@ fn build(path: &Path, source: &str, cues: Vec<Cue<'_>>) -> Result<Transcript, Er
 mod tests {
     use super::*;
 
-    fn turns(t: &Transcript) -> Vec<(String, Role, Option<u64>, Option<u64>, String)> {
+    type Row = (String, Role, Option<u64>, Option<u64>, String);
+
+    fn turns(t: &Transcript) -> Vec<Row> {
         t.turns
             .iter()
             .map(|turn| {
