@@ -442,7 +442,7 @@ fn encodings_and_line_ends_read_alike() {
     assert!(lossy.text.contains("caf\u{FFFD} in [town]"));
 }
 
-/// A caption export of an interview is coded exactly as its plain-text
+/// A Word or caption export of an interview is coded exactly as its plain-text
 /// transcript: same turns, same sentences, same codings.
 #[test]
 fn captions_code_like_the_plain_transcript() {
@@ -468,6 +468,14 @@ fn captions_code_like_the_plain_transcript() {
     assert_eq!(plain.len(), 4);
     assert_eq!(coded("formats/T01.vtt"), plain);
     assert_eq!(coded("formats/T01.srt"), plain);
+    assert_eq!(coded("formats/T01.docx"), plain);
+    let truncated = read_transcript(&fixture("formats/truncated.docx"), Invalid::Reject)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        truncated.ends_with("truncated.docx: not a readable .docx (zip) file: invalid Zip archive: Could not find EOCD"),
+        "{truncated}"
+    );
     let vtt = read_transcript(&fixture("formats/T01.vtt"), Invalid::Reject).unwrap();
     assert_eq!(vtt.turns[1].start_ms, Some(3_500));
     assert_eq!(vtt.turns[1].end_ms, Some(8_000));

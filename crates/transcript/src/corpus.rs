@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::{parse, text, Cases, Error, Invalid, Role, Transcript};
 
 /// File name extensions read as transcripts.
-pub const EXTENSIONS: &[&str] = &["txt", "vtt", "srt"];
+pub const EXTENSIONS: &[&str] = &["txt", "docx", "vtt", "srt"];
 
 /// The name of the cases file inside a corpus folder.
 pub const CASES_FILE: &str = "participants.csv";
@@ -54,7 +54,7 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// Lists a corpus folder's transcripts: the `.txt`, `.vtt` and `.srt` files in its
+    /// Lists a corpus folder's transcripts: the `.txt`, `.docx`, `.vtt` and `.srt` files in its
     /// `transcripts/` folder, or in the folder itself when it has none,
     /// sorted by name.
     pub fn transcript_paths(dir: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -191,10 +191,14 @@ pub fn read_transcript(path: &Path, invalid: Invalid) -> Result<Transcript, Erro
         path: path.to_path_buf(),
         source,
     })?;
-    let decoded = text::decode(path, bytes, invalid)?;
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if extension.as_deref() == Some("docx") {
+        let text = crate::docx_text(path, &bytes)?;
+        return parse::parse_transcript(path, text);
+    }
+    let decoded = text::decode(path, bytes, invalid)?;
     let mut transcript = match extension.as_deref() {
         Some("vtt") => crate::parse_captions(path, &decoded.text, crate::Captions::WebVtt)?,
         Some("srt") => crate::parse_captions(path, &decoded.text, crate::Captions::Srt)?,

@@ -46,13 +46,17 @@ pub enum Error {
     Unlabelled { at: Location },
     #[error("{at}: a speaker label with no words after it; expected the turn's text after `:`")]
     EmptyTurn { at: Location },
+    #[error("{path}: {message}")]
+    Docx { path: PathBuf, message: String },
     #[error("{at}: {message}")]
     Captions { at: Location, message: String },
     #[error("{at}: front matter: {message}")]
     FrontMatter { at: Location, message: String },
     #[error("{at}: {message}")]
     Cases { at: Location, message: String },
-    #[error("{path}: no transcripts found; expected `.txt`, `.vtt` or `.srt` files in {path}")]
+    #[error(
+        "{path}: no transcripts found; expected `.txt`, `.docx`, `.vtt` or `.srt` files in {path}"
+    )]
     NoTranscripts { path: PathBuf },
     #[error("{path}: two transcripts have the id `{id}`; file names must be unique")]
     DuplicateDocument { path: PathBuf, id: String },

@@ -17,6 +17,7 @@
 
 mod cases;
 mod corpus;
+mod docx;
 mod error;
 mod parse;
 mod segment;
@@ -26,6 +27,7 @@ pub mod text;
 
 pub use cases::{Case, Cases};
 pub use corpus::{read_transcript, Corpus, CorpusWarning, CASES_FILE};
+pub use docx::{docx_text, MAX_DOCUMENT_XML};
 pub use error::{Error, Location};
 pub use parse::parse_transcript;
 pub use segment::{segments, Segment, Unit};
