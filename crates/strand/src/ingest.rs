@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use strand_transcript::{read_transcript, Corpus, Invalid, Summary};
 
 use crate::progress::Progress;
+use crate::screening::Located;
 
 /// Reads the corpus named by `paths`: one corpus folder, or transcript files.
 pub fn load(paths: &[PathBuf], invalid: Invalid) -> Result<Corpus> {
@@ -41,8 +42,14 @@ pub fn load(paths: &[PathBuf], invalid: Invalid) -> Result<Corpus> {
     }
 }
 
-/// The human-readable summary: counts and pseudonymous ids only.
-pub fn render(summary: &Summary, warnings: &[String]) -> String {
+/// The human-readable summary: counts, pseudonymous ids and places, never
+/// transcript text.
+pub fn render(
+    summary: &Summary,
+    warnings: &[String],
+    findings: &[Located],
+    accepted: usize,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "documents  {}", summary.documents);
     let _ = writeln!(
@@ -89,6 +96,20 @@ pub fn render(summary: &Summary, warnings: &[String]) -> String {
             }
         );
     }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "screen     {} possible identifying detail(s){}",
+        findings.len(),
+        if accepted > 0 {
+            format!(" ({accepted} more accepted)")
+        } else {
+            String::new()
+        }
+    );
+    for f in findings {
+        let _ = writeln!(out, "  {f}");
+    }
     for w in warnings {
         let _ = writeln!(out, "warning: {w}");
     }
@@ -103,12 +124,41 @@ fn join<K: std::fmt::Display>(m: &std::collections::BTreeMap<K, usize>) -> Strin
 }
 
 /// The same summary for scripts.
-pub fn json(summary: &Summary, warnings: &[String]) -> Result<String> {
+pub fn json(
+    summary: &Summary,
+    warnings: &[String],
+    findings: &[Located],
+    accepted: usize,
+) -> Result<String> {
+    #[derive(serde::Serialize)]
+    struct Finding<'a> {
+        document: &'a str,
+        line: usize,
+        column: usize,
+        kind: &'static str,
+    }
     #[derive(serde::Serialize)]
     struct Out<'a> {
         #[serde(flatten)]
         summary: &'a Summary,
         warnings: &'a [String],
+        screen_findings: Vec<Finding<'a>>,
+        screen_accepted: usize,
     }
-    Ok(serde_json::to_string_pretty(&Out { summary, warnings })? + "\n")
+    let screen_findings = findings
+        .iter()
+        .map(|f| Finding {
+            document: &f.document,
+            line: f.finding.line,
+            column: f.finding.column,
+            kind: f.finding.kind.as_str(),
+        })
+        .collect();
+    let out = Out {
+        summary,
+        warnings,
+        screen_findings,
+        screen_accepted: accepted,
+    };
+    Ok(serde_json::to_string_pretty(&out)? + "\n")
 }

@@ -8,6 +8,7 @@
 mod ingest;
 mod output;
 mod progress;
+mod screening;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,8 +40,28 @@ enum Command {
     /// Ingest a corpus, code it with a codebook, aggregate and write a report.
     Run(RunArgs),
     /// Read transcripts and summarise them: documents, turns, segments,
-    /// words, speakers, languages, encodings and problems.
+    /// words, speakers, languages, encodings, problems and what the
+    /// anonymisation screen finds.
     Ingest(IngestArgs),
+    /// Write pseudonymised copies of a corpus's transcripts, with what the
+    /// anonymisation screen finds replaced, and a key kept apart.
+    Redact(RedactArgs),
+}
+
+#[derive(Parser)]
+struct RedactArgs {
+    /// The corpus folder.
+    #[arg(default_value = "corpora/sample-study")]
+    corpus: PathBuf,
+    /// Folder for the redacted copies (not the corpus folder).
+    #[arg(long)]
+    out: PathBuf,
+    /// File for the key from pseudonyms back to names: keep it apart from
+    /// the redacted copies (it may not be inside `--out`).
+    #[arg(long)]
+    key: PathBuf,
+    #[command(flatten)]
+    screen: screening::ScreenArgs,
 }
 
 #[derive(Parser)]
@@ -60,6 +81,8 @@ struct IngestArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    screen: screening::ScreenArgs,
 }
 
 #[derive(Parser)]
@@ -80,6 +103,8 @@ struct RunArgs {
     /// Replace invalid bytes (and report them) instead of stopping.
     #[arg(long)]
     replace_invalid: bool,
+    #[command(flatten)]
+    screen: screening::ScreenArgs,
     /// Report title.
     #[arg(
         long,
@@ -93,6 +118,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(&args),
         Command::Ingest(args) => ingest_command(&args),
+        Command::Redact(args) => redact_command(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -166,11 +192,95 @@ fn ingest_command(args: &IngestArgs) -> Result<()> {
     let corpus = ingest::load(&args.paths, invalid(args.replace_invalid))?;
     let summary = corpus.summary(args.unit);
     let notices = notices(&corpus, &args.language);
+    let (findings, accepted) = screening::scan(&corpus, &args.screen)?;
     if args.json {
-        print!("{}", ingest::json(&summary, &notices)?);
+        print!("{}", ingest::json(&summary, &notices, &findings, accepted)?);
     } else {
-        print!("{}", ingest::render(&summary, &notices));
+        print!(
+            "{}",
+            ingest::render(&summary, &notices, &findings, accepted)
+        );
     }
+    Ok(())
+}
+
+/// The absolute, link-free form of a path that may not exist yet: its
+/// nearest existing ancestor canonicalised, the rest appended. Comparing
+/// these tells whether one path lies inside another.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    out.extend(rest.iter().rev());
+    out
+}
+
+fn redact_command(args: &RedactArgs) -> Result<()> {
+    let corpus = ingest::load(std::slice::from_ref(&args.corpus), Invalid::Reject)?;
+    let (corpus_dir, out_dir) = (resolve(&args.corpus), resolve(&args.out));
+    if out_dir == corpus_dir || out_dir.starts_with(&corpus_dir) {
+        anyhow::bail!(
+            "{}: the redacted copies must go outside the corpus folder, so no original is ever overwritten",
+            args.out.display()
+        );
+    }
+    if resolve(&args.key).starts_with(&out_dir) {
+        anyhow::bail!(
+            "{}: the key must be kept apart from the redacted copies, outside {}",
+            args.key.display(),
+            args.out.display()
+        );
+    }
+    let screen = args.screen.screen()?;
+    let mut redactor = strand_screen::Redactor::new();
+    let mut replaced = 0;
+    let mut files = Vec::new();
+    for t in &corpus.transcripts {
+        let findings = screen.scan(&t.text);
+        replaced += findings.len();
+        let text = redactor.redact(&t.text, &findings);
+        files.push((
+            args.out.join("transcripts").join(format!("{}.txt", t.id)),
+            text,
+        ));
+    }
+    let cases = args.corpus.join(strand_transcript::CASES_FILE);
+    if cases.exists() {
+        let bytes =
+            std::fs::read(&cases).with_context(|| format!("cannot read {}", cases.display()))?;
+        output::write_atomic(&args.out.join(strand_transcript::CASES_FILE), &bytes)
+            .with_context(|| format!("cannot write to {}", args.out.display()))?;
+    }
+    for (path, text) in &files {
+        output::write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write to {}", args.out.display()))?;
+    }
+    let mut key = String::from("original,pseudonym\n");
+    for (original, pseudonym) in redactor.key() {
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        key.push_str(&format!("{},{}\n", quote(&original), quote(&pseudonym)));
+    }
+    output::write_atomic(&args.key, key.as_bytes())
+        .with_context(|| format!("cannot write the key to {}", args.key.display()))?;
+    println!(
+        "{} documents, {} findings replaced -> {}; key -> {}",
+        files.len(),
+        replaced,
+        args.out.display(),
+        args.key.display()
+    );
     Ok(())
 }
 
@@ -180,6 +290,17 @@ fn run(args: &RunArgs) -> Result<()> {
         std::slice::from_ref(&args.corpus),
         invalid(args.replace_invalid),
     )?;
+    // Nothing is coded while the screen finds identifying details that the
+    // researcher has not accepted: a report would spread them.
+    let (findings, _) = screening::scan(&corpus, &args.screen)?;
+    if !findings.is_empty() {
+        let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
+        anyhow::bail!(
+            "the anonymisation screen found {} possible identifying detail(s); nothing was coded:\n{}\n  hint: remove them (`strand redact`), or after checking each one, accept it with --accept KIND or --accept DOCUMENT:LINE:COLUMN",
+            findings.len(),
+            list.join("\n")
+        );
+    }
 
     let coding = Progress::new("coding", corpus.transcripts.len());
     let coder = Coder::new(&codebook);

@@ -247,6 +247,8 @@ fn ingest_summarises_a_corpus_folder() {
          T01               6         8      53  eng      UTF-8\n\
          T02               4         7      36  eng      UTF-8\n\
          T03               2         4      30  eng      UTF-8\n\
+         \n\
+         screen     0 possible identifying detail(s)\n\
          warning: participants.csv: case `T04` has no transcript\n"
     );
 }
@@ -288,4 +290,182 @@ fn ingest_json_reports_encodings_and_replaced_bytes() {
     assert!(warnings.contains(&serde_json::json!(
         "no participants.csv: segments have no case attributes (Trust, role, band)"
     )));
+}
+
+const LEAKS: [&str; 5] = [
+    "Jo Bloggs",
+    "Jo bloggs",
+    "07700 900123",
+    "someone@example.org",
+    "Millbridge",
+];
+
+fn leaky(extra: &[&str], command: &str) -> Output {
+    let mut args = vec![
+        command,
+        "tests/fixtures/leaky",
+        "--names",
+        "tests/fixtures/leaky-names.txt",
+        "--places",
+        "tests/fixtures/leaky-places.txt",
+    ];
+    args.extend(extra);
+    strand(&args)
+}
+
+#[test]
+fn ingest_lists_screen_findings_by_place_and_kind_only() {
+    let o = leaky(&[], "ingest");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let screen = &out[out.find("screen").unwrap()..];
+    assert_eq!(
+        screen,
+        "screen     6 possible identifying detail(s)\n\
+         \x20 L01:3:29: name from the names list\n\
+         \x20 L01:3:52: UK phone number\n\
+         \x20 L01:4:21: e-mail address\n\
+         \x20 L01:8:30: place from the places list\n\
+         \x20 L01:8:46: name from the names list\n\
+         \x20 L02:3:43: name from the names list\n"
+    );
+    for leak in LEAKS {
+        assert!(!out.contains(leak), "{leak} leaked into the summary");
+    }
+}
+
+#[test]
+fn run_refuses_to_code_while_findings_stand_unless_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let codebook = tiny().join("codebook.toml");
+    let base = [
+        "--codebook",
+        codebook.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "run",
+            "--corpus",
+            "tests/fixtures/leaky",
+            "--names",
+            "tests/fixtures/leaky-names.txt",
+            "--places",
+            "tests/fixtures/leaky-places.txt",
+        ];
+        a.extend(base);
+        a.extend(extra);
+        strand(&a)
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: the anonymisation screen found 6 possible identifying detail(s); nothing was coded:\n  L01:3:29: name from the names list\n"),
+        "{err}"
+    );
+    assert!(err.contains("--accept KIND or --accept DOCUMENT:LINE:COLUMN"));
+    for leak in LEAKS {
+        assert!(!err.contains(leak), "{leak} leaked into the error");
+    }
+    assert!(!out.exists(), "nothing written");
+
+    // Accepting some kinds and one finding leaves the rest standing.
+    let o = run(&[
+        "--accept", "name", "--accept", "phone", "--accept", "L01:4:21",
+    ]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("found 1 possible identifying detail(s)"),
+        "{err}"
+    );
+    assert!(err.contains("L01:8:30: place"), "{err}");
+    let o = run(&[
+        "--accept", "name", "--accept", "phone", "--accept", "L01:4:21", "--accept", "place",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("index.html").exists());
+}
+
+#[test]
+fn redact_writes_pseudonymised_copies_and_a_key_kept_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("redacted");
+    let key = dir.path().join("key.csv");
+    let o = leaky(
+        &[
+            "--out",
+            out.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ],
+        "redact",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let l01 = std::fs::read_to_string(out.join("transcripts/L01.txt")).unwrap();
+    assert_eq!(
+        l01,
+        "Interviewer: Thanks for coming in.\n\n\
+         L01: No problem. My manager [Name 1] said to ring [phone] if it ran over.\n\
+         You can email me at [email] too.\n\n\
+         Interviewer: And the course?\n\n\
+         L01: It was at the centre in [Place 1], and [Name 1] paid for it.\n"
+    );
+    let l02 = std::fs::read_to_string(out.join("transcripts/L02.txt")).unwrap();
+    assert!(
+        l02.contains("[Name 1] runs the rota."),
+        "one pseudonym per name across the corpus"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&key).unwrap(),
+        "original,pseudonym\n\"Jo Bloggs\",\"[Name 1]\"\n\"Millbridge\",\"[Place 1]\"\n"
+    );
+    assert!(out.join("participants.csv").exists());
+    // The originals are untouched, and the copies pass the screen.
+    assert!(
+        std::fs::read_to_string(root().join("tests/fixtures/leaky/transcripts/L01.txt"))
+            .unwrap()
+            .contains("Jo Bloggs")
+    );
+    let o = strand(&[
+        "ingest",
+        out.to_str().unwrap(),
+        "--names",
+        "tests/fixtures/leaky-names.txt",
+        "--places",
+        "tests/fixtures/leaky-places.txt",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("screen     0 possible identifying detail(s)")
+    );
+
+    // Never into the corpus, and the key never beside the copies.
+    let o = leaky(
+        &[
+            "--out",
+            "tests/fixtures/leaky/copies",
+            "--key",
+            key.to_str().unwrap(),
+        ],
+        "redact",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("must go outside the corpus folder"));
+    let inside = out.join("key.csv");
+    let o = leaky(
+        &[
+            "--out",
+            out.to_str().unwrap(),
+            "--key",
+            inside.to_str().unwrap(),
+        ],
+        "redact",
+    );
+    assert!(
+        stderr(&o).contains("the key must be kept apart"),
+        "{}",
+        stderr(&o)
+    );
 }
