@@ -168,7 +168,7 @@ fn invalid(replace: bool) -> Invalid {
 
 /// What a researcher must know about a corpus before trusting its numbers.
 /// Names documents and pseudonyms only, never transcript text.
-fn notices(corpus: &Corpus, language: &str) -> Vec<String> {
+fn notices(corpus: &Corpus, language: &str, unit: Unit) -> Vec<String> {
     let mut out: Vec<String> = corpus.warnings.iter().map(|w| w.to_string()).collect();
     for t in corpus.language_mismatches(language) {
         out.push(match &t.language {
@@ -178,6 +178,18 @@ fn notices(corpus: &Corpus, language: &str) -> Vec<String> {
             ),
             None => format!("{}: its language could not be told", t.id),
         });
+    }
+    for t in &corpus.transcripts {
+        // A whole document in another language is reported above.
+        if t.language.as_ref().is_some_and(|l| l.code != language) {
+            continue;
+        }
+        for (segment, l) in strand_transcript::foreign_segments(t, unit, language) {
+            out.push(format!(
+                "{}: a passage in `{}`, not `{language}`; check how it was coded",
+                segment.id, l.code
+            ));
+        }
     }
     for t in corpus.transcripts.iter().filter(|t| t.replaced > 0) {
         out.push(format!(
@@ -191,7 +203,7 @@ fn notices(corpus: &Corpus, language: &str) -> Vec<String> {
 fn ingest_command(args: &IngestArgs) -> Result<()> {
     let corpus = ingest::load(&args.paths, invalid(args.replace_invalid))?;
     let summary = corpus.summary(args.unit);
-    let notices = notices(&corpus, &args.language);
+    let notices = notices(&corpus, &args.language, args.unit);
     let (findings, accepted) = screening::scan(&corpus, &args.screen)?;
     if args.json {
         print!("{}", ingest::json(&summary, &notices, &findings, accepted)?);
@@ -325,7 +337,7 @@ fn run(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(&name));
-    let notices = notices(&corpus, &codebook.language);
+    let notices = notices(&corpus, &codebook.language, coder.unit());
     for n in &notices {
         eprintln!("warning: {n}");
     }

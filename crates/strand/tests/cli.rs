@@ -469,3 +469,26 @@ fn redact_writes_pseudonymised_copies_and_a_key_kept_apart() {
         stderr(&o)
     );
 }
+
+#[test]
+fn ingest_flags_documents_and_passages_in_another_language() {
+    let o = strand(&[
+        "ingest",
+        "tests/fixtures/languages/M01.txt",
+        "tests/fixtures/languages/M02.txt",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("languages  eng 1, fra 1\n"), "{out}");
+    let warnings: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("warning: M"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: M02: written in `fra`, not the codebook's language `eng`; its coding is unreliable",
+            "warning: M01:t2.s5: a passage in `spa`, not `eng`; check how it was coded",
+        ]
+    );
+}

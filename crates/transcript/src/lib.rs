@@ -135,21 +135,134 @@ impl Transcript {
 /// Detects the language of a document from its participants' speech, which
 /// is what gets coded; interviewer questions may follow a script in another
 /// language.
+///
+/// A sample of [`LANGUAGE_SAMPLE`] bytes decides: that is far more than
+/// whatlang needs, and keeps a 50 MB transcript from costing seconds.
 pub fn detect_language(transcript: &Transcript) -> Option<Language> {
     let mut sample = String::new();
-    for turn in transcript
+    'turns: for turn in transcript
         .turns
         .iter()
         .filter(|t| t.role == Role::Participant)
     {
         for p in &turn.paragraphs {
-            sample.push_str(&transcript.text[p.clone()]);
+            let text = &transcript.text[p.clone()];
+            let room = LANGUAGE_SAMPLE.saturating_sub(sample.len());
+            let mut cut = text.len().min(room);
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            sample.push_str(&text[..cut]);
             sample.push('\n');
+            if sample.len() >= LANGUAGE_SAMPLE {
+                break 'turns;
+            }
         }
     }
-    let info = whatlang::detect(&sample)?;
+    language_of(&sample)
+}
+
+/// Bytes of participant speech language detection looks at.
+pub const LANGUAGE_SAMPLE: usize = 64 * 1024;
+
+/// Segments shorter than this many words are too short for a reliable
+/// language guess, so only longer ones are checked one by one.
+pub const LONG_SEGMENT_WORDS: usize = 12;
+
+fn language_of(text: &str) -> Option<Language> {
+    let info = whatlang::detect(text)?;
     Some(Language {
         code: info.lang().code(),
         confidence: info.confidence(),
     })
+}
+
+/// Long participant segments whose language is reliably not `expected`
+/// (ISO 639-3): a passage in another language inside an English interview
+/// would otherwise be coded, or missed, silently.
+pub fn foreign_segments(
+    transcript: &Transcript,
+    unit: Unit,
+    expected: &str,
+) -> Vec<(Segment, Language)> {
+    use unicode_segmentation::UnicodeSegmentation;
+    segments(transcript, unit)
+        .into_iter()
+        .filter(|s| s.role == Role::Participant)
+        .filter(|s| s.text(transcript).unicode_words().count() >= LONG_SEGMENT_WORDS)
+        .filter_map(|s| {
+            let info = whatlang::detect(s.text(transcript))?;
+            (info.is_reliable() && info.lang().code() != expected).then(|| {
+                let language = Language {
+                    code: info.lang().code(),
+                    confidence: info.confidence(),
+                };
+                (s, language)
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn documents_and_long_segments_in_another_language_are_found() {
+        let t = parse_transcript(
+            Path::new("P01.txt"),
+            "Interviewer: How was it?\n\
+             P01: The training was useful and my manager supported me to go on the course last spring. \
+             We talked about it at my appraisal, and she found the money from the team budget for it. \
+             I would like to do the assistant practitioner apprenticeship next year if there is a place. \
+             Pero la verdad es que el curso de formación fue muy difícil para todos nosotros en el hospital. Short one.\n"
+                .into(),
+        )
+        .unwrap();
+        assert_eq!(t.language.as_ref().map(|l| l.code), Some("eng"));
+        let foreign: Vec<(String, &str)> = foreign_segments(&t, Unit::Sentence, "eng")
+            .into_iter()
+            .map(|(s, l)| (s.id, l.code))
+            .collect();
+        assert_eq!(foreign, [("P01:t2.s4".to_string(), "spa")]);
+    }
+
+    #[test]
+    fn a_50_megabyte_line_parses_without_trouble() {
+        let mut text = String::from("Interviewer: Go on.\nP01: ");
+        let sentence =
+            "I did the care certificate and then the level three course at the college. ";
+        while text.len() < 50 * 1024 * 1024 {
+            text.push_str(sentence);
+        }
+        let t = parse_transcript(Path::new("P01.txt"), text).unwrap();
+        assert_eq!(t.turns.len(), 2);
+        assert_eq!(t.turns[1].paragraphs.len(), 1);
+        assert_eq!(t.language.as_ref().map(|l| l.code), Some("eng"));
+    }
+
+    #[test]
+    fn binary_junk_is_an_error_not_a_panic() {
+        // Deterministic pseudo-random bytes, every value, no valid text.
+        let mut x: u32 = 0x9E37_79B9;
+        let junk: Vec<u8> = (0..65_536)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x >> 24) as u8
+            })
+            .collect();
+        let dir = std::env::temp_dir().join(format!("strand-junk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["junk.txt", "junk.docx", "junk.vtt", "junk.srt"] {
+            let path = dir.join(name);
+            std::fs::write(&path, &junk).unwrap();
+            assert!(read_transcript(&path, Invalid::Reject).is_err(), "{name}");
+            // Even with replacement, junk is no transcript.
+            assert!(read_transcript(&path, Invalid::Replace).is_err(), "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
