@@ -480,3 +480,38 @@ fn captions_code_like_the_plain_transcript() {
     assert_eq!(vtt.turns[1].start_ms, Some(3_500));
     assert_eq!(vtt.turns[1].end_ms, Some(8_000));
 }
+
+/// Survey answers are coded like interviews, respondents are cases, and
+/// the other columns are their attributes.
+#[test]
+fn survey_answers_are_coded_and_respondents_are_cases() {
+    use strand_transcript::{read_transcript, Invalid};
+    let survey = read_transcript(&fixture("formats/survey.csv"), Invalid::Reject).unwrap();
+    let corpus = Corpus::assemble(&fixture("formats"), vec![survey], None).unwrap();
+    assert!(corpus.warnings.is_empty(), "{:?}", corpus.warnings);
+    assert_eq!(corpus.cases.attribute("S03", "role"), Some("STR"));
+    let run = code(corpus);
+    let got: Vec<String> = run
+        .codings
+        .iter()
+        .map(|c| format!("{} {} {}", c.segment, c.speaker, c.code))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // Codebook order within a segment.
+            "survey:t1.s1 S01 barriers.study_leave",
+            "survey:t1.s1 S01 manager.supportive",
+            "survey:t2.s1 S03 band4",
+            "survey:t2.s2 S03 barriers.cost",
+        ]
+    );
+    let a = analyse_tiny(&run);
+    assert_eq!(
+        rows(
+            &a.prevalence_by,
+            &["theme", "trust", "cases", "cases_total"]
+        )[..2],
+        ["barriers Alpha 1 1", "barriers Beta 1 1"]
+    );
+}

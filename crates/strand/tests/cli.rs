@@ -206,7 +206,7 @@ fn missing_inputs_and_unknown_attributes_are_clear_errors() {
     assert_eq!(
         stderr(&o),
         format!(
-            "error: {}: no transcripts found; expected `.txt`, `.docx`, `.vtt` or `.srt` files in {}\n",
+            "error: {}: no transcripts found; expected `.txt`, `.docx`, `.vtt`, `.srt` or survey `.csv` files in {}\n",
             dir.path().display(),
             dir.path().display()
         )

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::{parse, text, Cases, Error, Invalid, Role, Transcript};
 
 /// File name extensions read as transcripts.
-pub const EXTENSIONS: &[&str] = &["txt", "docx", "vtt", "srt"];
+pub const EXTENSIONS: &[&str] = &["txt", "docx", "vtt", "srt", "csv"];
 
 /// The name of the cases file inside a corpus folder.
 pub const CASES_FILE: &str = "participants.csv";
@@ -54,7 +54,7 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// Lists a corpus folder's transcripts: the `.txt`, `.docx`, `.vtt` and `.srt` files in its
+    /// Lists a corpus folder's transcripts: the `.txt`, `.docx`, `.vtt`, `.srt` and survey `.csv` files in its
     /// `transcripts/` folder, or in the folder itself when it has none,
     /// sorted by name.
     pub fn transcript_paths(dir: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -67,6 +67,11 @@ impl Corpus {
         let mut paths = Vec::new();
         for entry in std::fs::read_dir(&from).map_err(io)? {
             let path = entry.map_err(io)?.path();
+            // The cases file sits beside transcripts when a corpus has no
+            // `transcripts/` folder; it is not a survey.
+            if path.file_name().is_some_and(|n| n == CASES_FILE) {
+                continue;
+            }
             if path.is_file()
                 && path
                     .extension()
@@ -127,7 +132,14 @@ impl Corpus {
         let mut cases = cases.unwrap_or_default();
         // Front matter describes the document's participant when the cases
         // file does not.
-        for t in transcripts.iter().filter(|t| !t.attributes.is_empty()) {
+        for t in &transcripts {
+            for (speaker, attributes) in &t.speaker_attributes {
+                cases.insert_from_front_matter(speaker, attributes);
+                has_cases = true;
+            }
+            if t.attributes.is_empty() {
+                continue;
+            }
             for speaker in t.participants() {
                 cases.insert_from_front_matter(speaker, &t.attributes);
                 has_cases = true;
@@ -202,6 +214,7 @@ pub fn read_transcript(path: &Path, invalid: Invalid) -> Result<Transcript, Erro
     let mut transcript = match extension.as_deref() {
         Some("vtt") => crate::parse_captions(path, &decoded.text, crate::Captions::WebVtt)?,
         Some("srt") => crate::parse_captions(path, &decoded.text, crate::Captions::Srt)?,
+        Some("csv") => crate::parse_survey(path, &decoded.text)?,
         _ => parse::parse_transcript(path, decoded.text)?,
     };
     transcript.encoding = decoded.encoding;

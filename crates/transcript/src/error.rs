@@ -50,12 +50,14 @@ pub enum Error {
     Docx { path: PathBuf, message: String },
     #[error("{at}: {message}")]
     Captions { at: Location, message: String },
+    #[error("{at}: {message}")]
+    Survey { at: Location, message: String },
     #[error("{at}: front matter: {message}")]
     FrontMatter { at: Location, message: String },
     #[error("{at}: {message}")]
     Cases { at: Location, message: String },
     #[error(
-        "{path}: no transcripts found; expected `.txt`, `.docx`, `.vtt` or `.srt` files in {path}"
+        "{path}: no transcripts found; expected `.txt`, `.docx`, `.vtt`, `.srt` or survey `.csv` files in {path}"
     )]
     NoTranscripts { path: PathBuf },
     #[error("{path}: two transcripts have the id `{id}`; file names must be unique")]

@@ -23,6 +23,7 @@ mod parse;
 mod segment;
 mod subtitles;
 mod summary;
+mod survey;
 pub mod text;
 
 pub use cases::{Case, Cases};
@@ -33,6 +34,7 @@ pub use parse::parse_transcript;
 pub use segment::{segments, Segment, Unit};
 pub use subtitles::{parse_captions, Captions};
 pub use summary::{DocumentSummary, Summary};
+pub use survey::parse_survey;
 pub use text::{Encoding, Invalid, OffsetIndex, Offsets};
 
 use std::ops::Range;
@@ -97,8 +99,13 @@ pub struct Transcript {
     /// The whole text, exactly as decoded from the file.
     pub text: String,
     pub turns: Vec<Turn>,
-    /// Document attributes from front matter (keys lower-cased).
+    /// Document attributes from front matter (keys lower-cased). They
+    /// describe the document's participant when the cases file does not.
     pub attributes: std::collections::BTreeMap<String, String>,
+    /// Case attributes the document gives for particular speakers (a
+    /// survey's other columns), used when the cases file has no row.
+    pub speaker_attributes:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// Language of the participants' speech, when it could be told.
     pub language: Option<Language>,
     /// The file's encoding.

@@ -339,6 +339,7 @@ pub fn parse_transcript(path: &Path, text: String) -> Result<Transcript, Error> 
         turns,
         language: None,
         attributes,
+        speaker_attributes: Default::default(),
         encoding: crate::Encoding::Utf8,
         replaced: 0,
     };

@@ -235,6 +235,7 @@ fn build(path: &Path, source: &str, cues: Vec<Cue<'_>>) -> Result<Transcript, Er
         text,
         turns,
         attributes: Default::default(),
+        speaker_attributes: Default::default(),
         language: None,
         encoding: crate::Encoding::Utf8,
         replaced: 0,
