@@ -132,8 +132,10 @@ fn clock(s: &str) -> Option<u64> {
         return None;
     }
     let mut seconds = 0u64;
-    for p in parts {
-        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+    for (i, p) in parts.iter().enumerate() {
+        // Minutes and seconds have two digits; hours may have a few more.
+        let widest = if i == 0 && parts.len() == 3 { 4 } else { 2 };
+        if p.is_empty() || p.len() > widest || !p.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         seconds = seconds * 60 + p.parse::<u64>().ok()?;
@@ -300,6 +302,15 @@ mod tests {
         let t = parse_captions(Path::new("P03.srt"), srt, Captions::Srt).unwrap();
         assert_eq!(t.text, "Interviewer: Hello.\n\nP03: Hi there.\n");
         assert_eq!(t.turns[1].start_ms, Some(2_500));
+    }
+
+    #[test]
+    fn absurd_timings_are_not_timings() {
+        // Found by fuzzing: a 19-digit "hour" overflowed.
+        assert_eq!(clock("6116211611161162161:4,]"), None);
+        assert_eq!(clock("99999:00:00.000"), None);
+        assert_eq!(clock("9999:59:59.999"), Some(35_999_999_999));
+        assert_eq!(clock("01:02.003"), Some(62_003));
     }
 
     #[test]
