@@ -515,3 +515,25 @@ fn survey_answers_are_coded_and_respondents_are_cases() {
         ["barriers Alpha 1 1", "barriers Beta 1 1"]
     );
 }
+
+/// Each broken input gets its own clear error with its place, never a panic.
+#[test]
+fn broken_inputs_get_clear_errors() {
+    use strand_transcript::{read_transcript, Invalid};
+    let cases = [
+        ("empty.txt", "empty.txt: the file is empty; expected speaker turns such as `Interviewer: ...`"),
+        ("no-header.vtt", "no-header.vtt:1:1: expected the header `WEBVTT` on the first line"),
+        ("unlabelled.txt", "unlabelled.txt:1:1: text before the first speaker label; expected a line starting with a label such as `Interviewer:` or `P07:`"),
+        ("bad-timing.srt", "bad-timing.srt:2:1: expected a cue timing such as `00:00:01.000 --> 00:00:04.000`"),
+        ("no-answer-column.csv", "no-answer-column.csv:1:1: expected a column headed `response`, `answer`, `text` or `comment` holding the free-text answers"),
+        ("unclosed-front-matter.txt", "unclosed-front-matter.txt:4:1: front matter: the front matter has no closing `---` line"),
+    ];
+    for (name, expected) in cases {
+        let path = fixture(&format!("broken/{name}"));
+        let err = read_transcript(&path, Invalid::Reject)
+            .unwrap_err()
+            .to_string();
+        let shown = err.replace(&format!("{}", fixture("broken/").display()), "");
+        assert_eq!(shown, expected, "{name}");
+    }
+}

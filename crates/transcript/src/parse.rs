@@ -44,6 +44,31 @@ const INTERVIEWER_LABELS: &[&str] = &[
     "moderator",
 ];
 
+/// Transcribers' bracketed notes, which are not speakers.
+fn is_annotation(label: &str) -> bool {
+    const NOTES: &[&str] = &[
+        "laughs",
+        "laughter",
+        "laughing",
+        "pause",
+        "long pause",
+        "inaudible",
+        "crosstalk",
+        "silence",
+        "coughs",
+        "sighs",
+        "unclear",
+        "overlapping",
+        "redacted",
+        "interruption",
+        "phone rings",
+        "background noise",
+        "end of recording",
+        "recording ends",
+    ];
+    NOTES.iter().any(|n| n.eq_ignore_ascii_case(label.trim()))
+}
+
 /// Whether `label` could be someone's name or pseudonym: one to four
 /// words of letters (and `'`, `-`, `.`), starting with a letter.
 pub(crate) fn is_name(label: &str) -> bool {
@@ -181,9 +206,12 @@ fn split_label(line: &str) -> Option<Label<'_>> {
     // Any name is a label when its form leaves no doubt (`Name (00:01:02):`
     // or `[Name]:`); otherwise only recognised labels are, so that prose
     // never turns into speakers.
+    // `[Name]` alone on its line is a label too, unless it is one of the
+    // annotations transcribers put on a line of their own.
+    let alone = bracketed && line[at..].trim().is_empty() && !is_annotation(speaker);
     let role = match speaker_role(speaker) {
         Some(role) => role,
-        None if (timed || (bracketed && colon)) && is_name(speaker) => Role::Participant,
+        None if (timed || (bracketed && colon) || alone) && is_name(speaker) => Role::Participant,
         None => return None,
     };
     Some(Label {
@@ -436,7 +464,11 @@ mod tests {
              [laughs] Still the respondent.\n\
              Alex Smith (00:02:00): Named by the service.\n\
              [Sam]: Bracketed and named.\n\
-             Well (really): not a speaker.\n",
+             Well (really): not a speaker.\n\
+             [Alex]\n\
+             On the next line.\n\
+             [pause]\n\
+             Still Alex.\n",
         );
         let p = Role::Participant;
         let i = Role::Interviewer;
@@ -470,6 +502,12 @@ mod tests {
                     p,
                     None,
                     "Bracketed and named.\nWell (really): not a speaker.".into()
+                ),
+                (
+                    "Alex".into(),
+                    p,
+                    None,
+                    "On the next line.\n[pause]\nStill Alex.".into()
                 ),
             ]
         );
