@@ -50,6 +50,11 @@ impl Error {
         self
     }
 
+    pub(crate) fn set_place(&mut self, line: usize, column: usize) {
+        self.0.line = Some(line);
+        self.0.column = Some(column);
+    }
+
     pub(crate) fn code(mut self, id: &str) -> Error {
         self.0.code = Some(id.to_string());
         self

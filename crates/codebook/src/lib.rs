@@ -13,6 +13,8 @@
 //! is it negated?"; `strand-coding` decides what to do with the answer.
 
 mod error;
+mod export;
+mod import;
 mod matcher;
 mod model;
 mod negation;

@@ -131,6 +131,24 @@ impl Matcher {
     /// says whether a rule's speaker filter admits this text's speaker.
     /// Results are sorted by code index.
     pub fn find(&self, text: &str, listens: impl Fn(Speakers) -> bool) -> Vec<CodeMatch> {
+        let mut out: Vec<CodeMatch> = Vec::new();
+        for found in self.find_rules(text, listens) {
+            match out.last_mut() {
+                Some(prev) if prev.code == found.code => {
+                    if prev.negated && !found.negated {
+                        *prev = found;
+                    }
+                }
+                _ => out.push(found),
+            }
+        }
+        out
+    }
+
+    /// Every rule that fires on `text`, sorted by code then rule: what
+    /// [`Matcher::find`] chooses from, and what a codebook check needs to
+    /// tell a rule that never fires from one that is always outdone.
+    pub fn find_rules(&self, text: &str, listens: impl Fn(Speakers) -> bool) -> Vec<CodeMatch> {
         let mut hits: Vec<Hit> = Vec::new();
         for m in self.automaton.find_overlapping_iter(text) {
             let (stem, uses) = &self.literals[m.pattern().as_usize()];
@@ -158,17 +176,7 @@ impl Matcher {
             if !listens(info.speakers) {
                 continue;
             }
-            let Some(found) = self.fire(text, group, info) else {
-                continue;
-            };
-            match out.last_mut() {
-                Some(prev) if prev.code == code => {
-                    if prev.negated && !found.negated {
-                        *prev = found;
-                    }
-                }
-                _ => out.push(found),
-            }
+            out.extend(self.fire(text, group, info));
         }
         out
     }

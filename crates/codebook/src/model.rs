@@ -86,7 +86,10 @@ pub struct Code {
     pub definition: String,
     pub include: String,
     pub exclude: String,
-    pub example: String,
+    /// Short constructed quotes that belong to the code.
+    pub examples: Vec<String>,
+    /// Quotes that look as if they belong but do not, with the reason.
+    pub counter_examples: Vec<String>,
     /// `#rrggbb`, when the researcher chose one.
     pub colour: Option<String>,
     pub rules: Vec<Rule>,
@@ -267,7 +270,8 @@ impl Codebook {
                 definition: code.definition,
                 include: code.include,
                 exclude: code.exclude,
-                example: code.example,
+                examples: code.example.into_iter().chain(code.examples).collect(),
+                counter_examples: code.counter_examples,
                 colour,
                 rules,
                 negated,
@@ -403,8 +407,13 @@ struct RawCode {
     include: String,
     #[serde(default)]
     exclude: String,
+    /// One example; `examples` takes several.
     #[serde(default)]
-    example: String,
+    example: Option<String>,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default, rename = "counter_examples")]
+    counter_examples: Vec<String>,
     #[serde(default)]
     colour: Option<Spanned<String>>,
     #[serde(default)]

@@ -10,6 +10,10 @@
 //! It is *not* a store of codings (manual coding and review live elsewhere)
 //! and it does no counting: tables are the analysis stage's job.
 
+mod check;
+
+pub use check::{check, Warning, OVERLAP};
+
 use std::ops::Range;
 use std::str::FromStr;
 
@@ -81,6 +85,15 @@ impl Sink for Vec<Coding> {
     }
 }
 
+/// Whether a rule's speaker filter admits a turn by `role`.
+fn listens(speakers: Speakers, role: Role) -> bool {
+    match speakers {
+        Speakers::Participant => role == Role::Participant,
+        Speakers::Interviewer => role == Role::Interviewer,
+        Speakers::Any => true,
+    }
+}
+
 /// A codebook compiled for coding.
 pub struct Coder<'c> {
     codebook: &'c Codebook,
@@ -122,16 +135,24 @@ impl<'c> Coder<'c> {
         sink.document_done(t)
     }
 
+    /// Every (code index, rule index) whose rule fires on a segment, before
+    /// negation policies and choosing one per code.
+    pub fn fired_rules(&self, t: &Transcript, segment: &Segment) -> Vec<(usize, usize)> {
+        let role = segment.role;
+        self.matcher
+            .find_rules(segment.text(t), |s| listens(s, role))
+            .into_iter()
+            .filter(|m| !m.negated)
+            .map(|m| (m.code, m.rule))
+            .collect()
+    }
+
     /// The codings of one segment, sorted by code order in the codebook,
     /// at most one per code.
     pub fn code_segment(&self, t: &Transcript, segment: &Segment) -> Vec<Coding> {
         let text = segment.text(t);
         let role = segment.role;
-        let listens = |s: Speakers| match s {
-            Speakers::Participant => role == Role::Participant,
-            Speakers::Interviewer => role == Role::Interviewer,
-            Speakers::Any => true,
-        };
+        let listens = |s: Speakers| listens(s, role);
         let speaker = &t.turns[segment.turn - 1].speaker;
         let mut out: Vec<(usize, Coding)> = Vec::new();
         for m in self.matcher.find(text, listens) {

@@ -5,6 +5,7 @@
 //! files atomically and turns the libraries' typed errors into messages.
 //! Analysis logic does not live here.
 
+mod codebook_cmd;
 mod ingest;
 mod output;
 mod progress;
@@ -43,6 +44,9 @@ enum Command {
     /// words, speakers, languages, encodings, problems and what the
     /// anonymisation screen finds.
     Ingest(IngestArgs),
+    /// Check, export and import codebooks.
+    #[command(subcommand)]
+    Codebook(codebook_cmd::CodebookCommand),
     /// Write pseudonymised copies of a corpus's transcripts, with what the
     /// anonymisation screen finds replaced, and a key kept apart.
     Redact(RedactArgs),
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args),
         Command::Ingest(args) => ingest_command(&args),
         Command::Redact(args) => redact_command(&args),
+        Command::Codebook(command) => codebook_cmd::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
