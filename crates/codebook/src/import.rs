@@ -77,12 +77,13 @@ impl Codebook {
                     .collect(),
             });
         }
-        // Full dotted ids, following parents; a loop is an error.
+        // Full dotted ids, following parents; a loop is an error. An id
+        // that already has dots (as `to_csv` writes) is taken as it is.
         let by_id: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
         let full = |row: &Row| -> Result<String, Error> {
             let mut path = vec![row.id.clone()];
             let mut current = row;
-            while !current.parent.is_empty() {
+            while !current.parent.is_empty() && !current.id.contains('.') {
                 let parent = by_id.get(current.parent.as_str()).ok_or_else(|| {
                     at_line(
                         current.line,

@@ -11,8 +11,10 @@
 //! and it does no counting: tables are the analysis stage's job.
 
 mod check;
+mod evaluate;
 
 pub use check::{check, Warning, OVERLAP};
+pub use evaluate::{CodeScore, Evaluation, Gold, GoldError};
 
 use std::ops::Range;
 use std::str::FromStr;

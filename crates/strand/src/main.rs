@@ -44,12 +44,29 @@ enum Command {
     /// words, speakers, languages, encodings, problems and what the
     /// anonymisation screen finds.
     Ingest(IngestArgs),
+    /// Compare automatic coding with a human-coded gold file: per-code
+    /// precision, recall, F1 and Cohen's kappa, and their macro averages.
+    Evaluate(EvaluateArgs),
     /// Check, export and import codebooks.
     #[command(subcommand)]
     Codebook(codebook_cmd::CodebookCommand),
     /// Write pseudonymised copies of a corpus's transcripts, with what the
     /// anonymisation screen finds replaced, and a key kept apart.
     Redact(RedactArgs),
+}
+
+#[derive(Parser)]
+struct EvaluateArgs {
+    /// The gold file: `segment<TAB>code` lines under that header.
+    #[arg(long)]
+    gold: PathBuf,
+    #[arg(long, default_value = "corpora/sample-study")]
+    corpus: PathBuf,
+    #[arg(long, default_value = "codebooks/str-training.toml")]
+    codebook: PathBuf,
+    /// Also list each disagreement (segment ids and codes, no text).
+    #[arg(long)]
+    disagreements: bool,
 }
 
 #[derive(Parser)]
@@ -124,6 +141,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest_command(&args),
         Command::Redact(args) => redact_command(&args),
         Command::Codebook(command) => codebook_cmd::run(&command),
+        Command::Evaluate(args) => evaluate_command(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -242,6 +260,47 @@ fn resolve(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| existing.to_path_buf());
     out.extend(rest.iter().rev());
     out
+}
+
+fn evaluate_command(args: &EvaluateArgs) -> Result<()> {
+    use std::collections::BTreeSet;
+    let codebook = Codebook::read(&args.codebook)?;
+    let corpus = Corpus::load(&args.corpus, || {})?;
+    let coder = Coder::new(&codebook);
+    let segments: BTreeSet<String> = corpus
+        .transcripts
+        .iter()
+        .flat_map(|t| strand_transcript::segments(t, coder.unit()))
+        .filter(|s| s.role == strand_transcript::Role::Participant)
+        .map(|s| s.id)
+        .collect();
+    let ids: BTreeSet<String> = codebook.codes.iter().map(|c| c.id.clone()).collect();
+    let gold = strand_coding::Gold::read(&args.gold, &segments, &ids)?;
+    let mut codings: Vec<Coding> = Vec::new();
+    let Ok(()) = coder.code_corpus(&corpus, &mut codings);
+    // Codes with rules, and any code the gold file uses, in codebook order.
+    let in_gold: BTreeSet<&str> = gold.pairs.iter().map(|(_, c)| c.as_str()).collect();
+    let codes: Vec<String> = codebook
+        .codes
+        .iter()
+        .filter(|c| !c.rules.is_empty() || in_gold.contains(c.id.as_str()))
+        .map(|c| c.id.clone())
+        .collect();
+    let evaluation = strand_coding::Evaluation::new(&codes, &segments, &codings, &gold);
+    println!("{evaluation}");
+    if args.disagreements {
+        let auto: BTreeSet<(String, String)> = codings
+            .iter()
+            .map(|c| (c.segment.clone(), c.code.clone()))
+            .collect();
+        for (s, c) in auto.difference(&gold.pairs) {
+            println!("auto only\t{s}\t{c}");
+        }
+        for (s, c) in gold.pairs.difference(&auto) {
+            println!("gold only\t{s}\t{c}");
+        }
+    }
+    Ok(())
 }
 
 fn redact_command(args: &RedactArgs) -> Result<()> {

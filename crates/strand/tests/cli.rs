@@ -492,3 +492,132 @@ fn ingest_flags_documents_and_passages_in_another_language() {
         ]
     );
 }
+
+#[test]
+fn evaluate_scores_each_code_against_a_gold_file() {
+    let o = strand(&[
+        "evaluate",
+        "--gold",
+        "tests/fixtures/tiny/gold-disagreeing.tsv",
+        "--corpus",
+        "tests/fixtures/tiny",
+        "--codebook",
+        "tests/fixtures/tiny/codebook.toml",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // barriers.cost over 13 segments: tp 1, fp 1, fn 0, tn 11; po = 12/13,
+    // pe = (2*1 + 11*12)/169, kappa = (po - pe)/(1 - pe) = 0.629.
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "code                                gold  auto    tp    fp    fn   prec recall     f1  kappa\n\
+         barriers.cost                          1     2     1     1     0  0.500  1.000  0.667  0.629\n\
+         barriers.study_leave                   0     1     0     1     0  0.000  0.000  0.000  0.000\n\
+         manager.supportive                     0     2     0     2     0  0.000  0.000  0.000  0.000\n\
+         manager.unsupportive                   1     3     1     2     0  0.333  1.000  0.500  0.435\n\
+         band4                                  2     2     1     1     1  0.500  0.500  0.500  0.409\n\
+         macro average (5 codes)                                           0.267  0.500  0.333  0.294\n\
+         over 13 participant segments\n"
+    );
+    let o = strand(&[
+        "evaluate",
+        "--gold",
+        "tests/fixtures/tiny/expected-codings.tsv",
+        "--corpus",
+        "tests/fixtures/tiny",
+        "--codebook",
+        "tests/fixtures/tiny/codebook.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("expected-codings.tsv:2:1: expected 2 tab-separated fields, found 4")
+    );
+}
+
+#[test]
+fn codebook_check_export_and_import() {
+    let o = strand(&[
+        "codebook",
+        "check",
+        "tests/fixtures/tiny/codebook.toml",
+        "--corpus",
+        "tests/fixtures/tiny",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with("tests/fixtures/tiny/codebook.toml: 7 codes, 5 rules, version ")
+            && out.ends_with(": ok\n"),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let silent = dir.path().join("silent.toml");
+    std::fs::write(
+        &silent,
+        std::fs::read_to_string(tiny().join("codebook.toml")).unwrap()
+            + "\n[[code]]\nid = \"unused\"\nlabel = \"Unused\"\n[[code.rule]]\nany = [\"zebra\"]\n",
+    )
+    .unwrap();
+    let o = strand(&[
+        "codebook",
+        "check",
+        silent.to_str().unwrap(),
+        "--corpus",
+        "tests/fixtures/tiny",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with("warning: code `unused`: rule 1 matches nothing in the corpus\n")
+            && out.ends_with(", 1 warning(s)\n"),
+        "{out}"
+    );
+    let o = strand(&[
+        "codebook",
+        "export",
+        "tests/fixtures/tiny/codebook.toml",
+        "--format",
+        "markdown",
+    ]);
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(md.starts_with("# Tiny test codebook\n"));
+    assert!(md.contains("\n### Study leave (`barriers.study_leave`)\n\n- **Definition:** Study leave refused or cancelled.\n"));
+    let csv = dir.path().join("cb.csv");
+    let o = strand(&[
+        "codebook",
+        "export",
+        "tests/fixtures/tiny/codebook.toml",
+        "--format",
+        "csv",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let toml = dir.path().join("cb.toml");
+    let o = strand(&[
+        "codebook",
+        "import",
+        csv.to_str().unwrap(),
+        "--out",
+        toml.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The round trip keeps every code and term.
+    let o = strand(&[
+        "codebook",
+        "export",
+        toml.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        std::fs::read_to_string(&csv).unwrap()
+    );
+    let o = strand(&[
+        "codebook",
+        "import",
+        csv.to_str().unwrap(),
+        "--out",
+        toml.to_str().unwrap(),
+    ]);
+    assert!(stderr(&o).contains("already exists"));
+}
