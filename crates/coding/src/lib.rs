@@ -137,6 +137,15 @@ impl<'c> Coder<'c> {
         sink.document_done(t)
     }
 
+    /// Every rule firing on a segment, negated or not, before negation
+    /// policies and the choice of one firing per code: what `strand
+    /// explain` shows beside the codings that came of it.
+    pub fn firings(&self, t: &Transcript, segment: &Segment) -> Vec<strand_codebook::CodeMatch> {
+        let role = segment.role;
+        self.matcher
+            .find_rules(segment.text(t), |s| listens(s, role))
+    }
+
     /// Every (code index, rule index) whose rule fires on a segment, before
     /// negation policies and choosing one per code.
     pub fn fired_rules(&self, t: &Transcript, segment: &Segment) -> Vec<(usize, usize)> {

@@ -47,12 +47,25 @@ enum Command {
     /// Compare automatic coding with a human-coded gold file: per-code
     /// precision, recall, F1 and Cohen's kappa, and their macro averages.
     Evaluate(EvaluateArgs),
+    /// Show why a segment was (or was not) coded: its text, every rule that
+    /// fired with the words it matched, negation, and the codings made.
+    Explain(ExplainArgs),
     /// Check, export and import codebooks.
     #[command(subcommand)]
     Codebook(codebook_cmd::CodebookCommand),
     /// Write pseudonymised copies of a corpus's transcripts, with what the
     /// anonymisation screen finds replaced, and a key kept apart.
     Redact(RedactArgs),
+}
+
+#[derive(Parser)]
+struct ExplainArgs {
+    /// The segment's id, e.g. `P07:t12.s3`.
+    segment: String,
+    #[arg(long, default_value = "corpora/sample-study")]
+    corpus: PathBuf,
+    #[arg(long, default_value = "codebooks/str-training.toml")]
+    codebook: PathBuf,
 }
 
 #[derive(Parser)]
@@ -142,6 +155,7 @@ fn main() -> ExitCode {
         Command::Redact(args) => redact_command(&args),
         Command::Codebook(command) => codebook_cmd::run(&command),
         Command::Evaluate(args) => evaluate_command(&args),
+        Command::Explain(args) => explain_command(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -260,6 +274,85 @@ fn resolve(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| existing.to_path_buf());
     out.extend(rest.iter().rev());
     out
+}
+
+fn explain_command(args: &ExplainArgs) -> Result<()> {
+    let codebook = Codebook::read(&args.codebook)?;
+    let coder = Coder::new(&codebook);
+    let Some((document, _)) = args.segment.split_once(':') else {
+        anyhow::bail!(
+            "`{}` is not a segment id; expected DOCUMENT:tTURN.sSENTENCE, e.g. P07:t12.s3",
+            args.segment
+        );
+    };
+    let corpus = Corpus::load(&args.corpus, || {})?;
+    let Some(t) = corpus.transcripts.iter().find(|t| t.id == document) else {
+        anyhow::bail!("no document `{document}` in {}", args.corpus.display());
+    };
+    let segments = strand_transcript::segments(t, coder.unit());
+    let Some(segment) = segments.iter().find(|s| s.id == args.segment) else {
+        anyhow::bail!(
+            "no segment `{}` in {document} at unit `{}`",
+            args.segment,
+            coder.unit()
+        );
+    };
+    let text = segment.text(t);
+    let speaker = &t.turns[segment.turn - 1].speaker;
+    println!("{} ({speaker}, {})", segment.id, segment.role.as_str());
+    println!("  {}", text.replace('\n', " "));
+    let firings = coder.firings(t, segment);
+    if firings.is_empty() {
+        println!("no rule fired");
+    }
+    for m in &firings {
+        let code = &codebook.codes[m.code];
+        let marked = format!(
+            "{}[{}]{}",
+            &text[..m.span.start],
+            &text[m.span.clone()],
+            &text[m.span.end..]
+        );
+        println!(
+            "rule {} of `{}` fired: {}{}",
+            m.rule + 1,
+            code.id,
+            m.pattern,
+            if m.negated { " (negated)" } else { "" }
+        );
+        println!("  {}", marked.replace('\n', " "));
+        if m.negated {
+            let policy = match &code.negated {
+                strand_codebook::NegatedPolicy::Ignore => {
+                    "not coded (negated = \"ignore\")".to_string()
+                }
+                strand_codebook::NegatedPolicy::Keep => {
+                    "coded, marked negated (negated = \"keep\")".to_string()
+                }
+                strand_codebook::NegatedPolicy::Recode(to) => format!("recoded to `{to}`"),
+            };
+            println!("  -> {policy}");
+        }
+    }
+    let codings = coder.code_segment(t, segment);
+    if codings.is_empty() {
+        println!("codings: none");
+    }
+    for c in &codings {
+        println!(
+            "coded `{}` by {} from rule {}: {}{}{}",
+            c.code,
+            c.coder,
+            c.evidence.rule + 1,
+            c.evidence.pattern,
+            if c.evidence.negated { " (negated)" } else { "" },
+            c.recoded_from
+                .as_ref()
+                .map(|f| format!(", recoded from `{f}`"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
 }
 
 fn evaluate_command(args: &EvaluateArgs) -> Result<()> {

@@ -621,3 +621,48 @@ fn codebook_check_export_and_import() {
     ]);
     assert!(stderr(&o).contains("already exists"));
 }
+
+#[test]
+fn explain_shows_rules_matches_negation_and_codings() {
+    let explain = |segment: &str| {
+        let o = strand(&[
+            "explain",
+            segment,
+            "--corpus",
+            "tests/fixtures/tiny",
+            "--codebook",
+            "tests/fixtures/tiny/codebook.toml",
+        ]);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr(&o),
+        )
+    };
+    let (code, out, _) = explain("T01:t4.s1");
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "T01:t4.s1 (T01, participant)\n\
+         \x20 I've never had a problem getting study leave.\n\
+         rule 1 of `barriers.study_leave` fired: study leave + problem (negated)\n\
+         \x20 I've never had a [problem getting study leave].\n\
+         \x20 -> not coded (negated = \"ignore\")\n\
+         codings: none\n"
+    );
+    let (_, out, _) = explain("T02:t2.s1");
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("coded `manager.unsupportive` by auto:"),
+        "{out}"
+    );
+    assert!(last.ends_with(" from rule 1: supportive (negated), recoded from `manager.supportive`"));
+    let (code, _, err) = explain("T09:t1.s1");
+    assert_eq!(code, Some(1));
+    assert_eq!(err, "error: no document `T09` in tests/fixtures/tiny\n");
+    let (_, _, err) = explain("T01:t99.s1");
+    assert_eq!(
+        err,
+        "error: no segment `T01:t99.s1` in T01 at unit `sentence`\n"
+    );
+}
