@@ -22,4 +22,4 @@ mod negation;
 pub use error::{Diagnostic, Error};
 pub use matcher::{CodeMatch, Matcher};
 pub use model::{Code, Codebook, NegatedPolicy, Pattern, Rule, Speakers};
-pub use negation::is_negated;
+pub use negation::{is_negated, Scope};

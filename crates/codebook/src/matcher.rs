@@ -1,5 +1,6 @@
 //! The compiled form of a codebook's rules.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -170,20 +171,33 @@ impl Matcher {
         hits.sort_by_key(|h| (h.at.code, h.at.rule, h.span.start, h.span.end));
 
         let mut out: Vec<CodeMatch> = Vec::new();
+        // Words are read for negation only if some match needs it, and
+        // then once for all of them.
+        let scope = OnceCell::new();
         for group in hits.chunk_by(|a, b| (a.at.code, a.at.rule) == (b.at.code, b.at.rule)) {
             let (code, rule) = (group[0].at.code, group[0].at.rule);
             let info = &self.rules[code][rule];
             if !listens(info.speakers) {
                 continue;
             }
-            out.extend(self.fire(text, group, info));
+            out.extend(self.fire(text, &scope, group, info));
         }
         out
     }
 
-    fn fire(&self, text: &str, group: &[Hit], info: &RuleInfo) -> Option<CodeMatch> {
+    fn fire<'t>(
+        &self,
+        text: &'t str,
+        scope: &OnceCell<crate::Scope<'t>>,
+        group: &[Hit],
+        info: &RuleInfo,
+    ) -> Option<CodeMatch> {
         let part = |p: Part| group.iter().filter(move |h| h.at.part == p);
-        let negated = |h: &Hit| crate::is_negated(text, h.span.clone());
+        let negated = |h: &Hit| {
+            scope
+                .get_or_init(|| crate::Scope::new(text))
+                .is_negated(h.span.clone())
+        };
         if part(Part::Without).any(|h| !negated(h)) {
             return None;
         }

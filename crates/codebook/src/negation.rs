@@ -49,109 +49,159 @@ const PSEUDO: &[(&str, &[&str])] = &[
     ("nothing", &["but"]),
 ];
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Word(Range<usize>),
+/// What a word is to negation; computed once per word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Punctuation or a contrasting conjunction: the end of a clause.
     Break,
+    Trigger,
+    Problem,
+    Other,
 }
 
-fn tokens(text: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        let wordish = c.is_alphanumeric() || ((c == '\'' || c == '\u{2019}') && start.is_some());
-        match (wordish, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(Tok::Word(s..i));
-                start = None;
+#[derive(Debug, Clone)]
+struct Word {
+    /// Byte range; empty for punctuation.
+    span: Range<usize>,
+    role: Role,
+}
+
+/// A text's words as negation sees them. Made once per text and asked
+/// about every match in it, so a segment with many matches is read once,
+/// not once per match.
+pub struct Scope<'t> {
+    text: &'t str,
+    words: Vec<Word>,
+}
+
+/// Case-insensitive ASCII comparison that also takes a curly apostrophe
+/// for a straight one, without allocating.
+fn same(word: &str, target: &str) -> bool {
+    let mut a = word.chars().map(|c| if c == '\u{2019}' { '\'' } else { c });
+    let mut b = target.chars();
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
+            _ => return false,
+        }
+    }
+}
+
+fn ends_with_nt(word: &str) -> bool {
+    let mut tail = word.chars().rev().map(|c| {
+        if c == '\u{2019}' {
+            '\''
+        } else {
+            c.to_ascii_lowercase()
+        }
+    });
+    tail.next() == Some('t') && tail.next() == Some('\'') && tail.next() == Some('n')
+}
+
+fn role(word: &str) -> Role {
+    if CLAUSE_ENDS.iter().any(|w| same(word, w)) {
+        Role::Break
+    } else if TRIGGERS.iter().any(|w| same(word, w)) || ends_with_nt(word) {
+        Role::Trigger
+    } else if PROBLEM_WORDS.iter().any(|w| same(word, w)) {
+        Role::Problem
+    } else {
+        Role::Other
+    }
+}
+
+impl<'t> Scope<'t> {
+    pub fn new(text: &'t str) -> Scope<'t> {
+        let mut words = Vec::new();
+        let mut start = None;
+        let word = |span: Range<usize>| Word {
+            role: role(&text[span.clone()]),
+            span,
+        };
+        for (i, c) in text.char_indices() {
+            let wordish =
+                c.is_alphanumeric() || ((c == '\'' || c == '\u{2019}') && start.is_some());
+            match (wordish, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    words.push(word(s..i));
+                    start = None;
+                }
+                _ => {}
             }
-            _ => {}
-        }
-        if !wordish
-            && matches!(
-                c,
-                ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '\u{2013}' | '\u{2014}'
-            )
-        {
-            out.push(Tok::Break);
-        }
-    }
-    if let Some(s) = start {
-        out.push(Tok::Word(s..text.len()));
-    }
-    // Contrasting conjunctions end a negation's scope just as commas do.
-    for t in &mut out {
-        if let Tok::Word(r) = t {
-            if CLAUSE_ENDS
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(&text[r.clone()]))
+            if !wordish
+                && matches!(
+                    c,
+                    ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '\u{2013}' | '\u{2014}'
+                )
             {
-                *t = Tok::Break;
+                words.push(Word {
+                    span: i..i,
+                    role: Role::Break,
+                });
             }
         }
+        if let Some(s) = start {
+            words.push(word(s..text.len()));
+        }
+        Scope { text, words }
     }
-    out
-}
 
-fn word(text: &str, tok: &Tok) -> Option<String> {
-    match tok {
-        Tok::Word(r) => Some(text[r.clone()].to_lowercase().replace('\u{2019}', "'")),
-        Tok::Break => None,
+    fn is_pseudo(&self, trigger: usize) -> bool {
+        let Some(next) = self.words.get(trigger + 1) else {
+            return false;
+        };
+        let (w, n) = (
+            &self.text[self.words[trigger].span.clone()],
+            &self.text[next.span.clone()],
+        );
+        PSEUDO
+            .iter()
+            .any(|(t, nexts)| same(w, t) && nexts.iter().any(|x| same(n, x)))
+    }
+
+    /// Whether the match at byte range `span` of the text is negated.
+    pub fn is_negated(&self, span: Range<usize>) -> bool {
+        let words = &self.words;
+        // Words (and breaks) wholly before the match, and from its end on.
+        let first =
+            words.partition_point(|w| w.span.end <= span.start && w.span.start < span.start);
+        let after = words.partition_point(|w| w.span.start < span.end);
+        // Back from the match, within its clause and the window.
+        let mut seen = 0;
+        for i in (0..first).rev() {
+            match words[i].role {
+                Role::Break => break,
+                Role::Trigger if !self.is_pseudo(i) => return true,
+                _ => {}
+            }
+            seen += 1;
+            if seen == PRE_WINDOW {
+                break;
+            }
+        }
+        // Ahead: a trigger soon followed by a problem word, in the clause.
+        let clause: Vec<usize> = (after..words.len())
+            .take(POST_WINDOW + PROBLEM_REACH)
+            .take_while(|&i| words[i].role != Role::Break)
+            .collect();
+        for (k, &i) in clause.iter().enumerate().take(POST_WINDOW) {
+            if words[i].role == Role::Trigger && !self.is_pseudo(i) {
+                let reach = &clause[k + 1..(k + 1 + PROBLEM_REACH).min(clause.len())];
+                if reach.iter().any(|&j| words[j].role == Role::Problem) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
-fn is_trigger(w: &str) -> bool {
-    TRIGGERS.contains(&w) || w.ends_with("n't")
-}
-
-fn is_pseudo(w: &str, next: Option<&str>) -> bool {
-    PSEUDO
-        .iter()
-        .any(|(t, nexts)| *t == w && next.is_some_and(|n| nexts.contains(&n)))
-}
-
-/// Whether the match at byte range `span` of `text` is negated.
+/// Whether the match at byte range `span` of `text` is negated. To ask
+/// about several matches in one text, make a [`Scope`] once.
 pub fn is_negated(text: &str, span: Range<usize>) -> bool {
-    let toks = tokens(text);
-    let first = toks
-        .iter()
-        .position(|t| matches!(t, Tok::Word(r) if r.end > span.start))
-        .unwrap_or(toks.len());
-    let after = toks
-        .iter()
-        .position(|t| matches!(t, Tok::Word(r) if r.start >= span.end))
-        .unwrap_or(toks.len());
-    // Tokens of the match itself may contain a break ("study, leave" won't
-    // be matched, but a regex might span one): look only outside.
-    let before = &toks[..first.min(toks.len())];
-    let mut seen = 0;
-    for (i, tok) in before.iter().enumerate().rev() {
-        let Some(w) = word(text, tok) else { break };
-        let next = toks.get(i + 1).and_then(|t| word(text, t));
-        if is_trigger(&w) && !is_pseudo(&w, next.as_deref()) {
-            return true;
-        }
-        seen += 1;
-        if seen == PRE_WINDOW {
-            break;
-        }
-    }
-    let rest = &toks[after.min(toks.len())..];
-    let clause: Vec<String> = rest
-        .iter()
-        .take(POST_WINDOW + PROBLEM_REACH)
-        .map_while(|t| word(text, t))
-        .collect();
-    for (i, w) in clause.iter().enumerate().take(POST_WINDOW) {
-        if is_trigger(w) && !is_pseudo(w, clause.get(i + 1).map(String::as_str)) {
-            let reach = &clause[i + 1..(i + 1 + PROBLEM_REACH).min(clause.len())];
-            if reach.iter().any(|w| PROBLEM_WORDS.contains(&w.as_str())) {
-                return true;
-            }
-        }
-    }
-    false
+    Scope::new(text).is_negated(span)
 }
 
 #[cfg(test)]
@@ -184,6 +234,18 @@ mod tests {
         ));
         assert!(!negated("Not only the cost but travel.", "cost"));
         assert!(!negated("No doubt the cost is high.", "cost"));
+    }
+
+    #[test]
+    fn long_texts_and_curly_apostrophes() {
+        let filler = "word ".repeat(200);
+        let text = format!("Not {filler}the cost, {filler}and never a problem.");
+        assert!(!negated(&text, "cost"));
+        let text = format!("{filler}I never had the cost{filler}");
+        assert!(negated(&text, "cost"));
+        assert!(negated("We DIDN\u{2019}T get the cost back.", "cost"));
+        assert!(negated("NOT the cost.", "cost"));
+        assert!(!negated("Not only the cost.", "cost"));
     }
 
     #[test]

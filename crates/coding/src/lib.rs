@@ -119,10 +119,31 @@ impl<'c> Coder<'c> {
         self.unit
     }
 
-    /// Codes every transcript of a corpus, in id order.
+    /// Codes every transcript of a corpus.
+    ///
+    /// Documents are coded in parallel (rayon) in batches, and each batch's
+    /// codings reach the sink in document order from this thread: the
+    /// sink sees exactly what a single thread would produce, whatever the
+    /// number of threads, and need not be `Send`. Batches bound the memory
+    /// held between coding and the sink.
     pub fn code_corpus<S: Sink>(&self, corpus: &Corpus, sink: &mut S) -> Result<(), S::Error> {
-        for t in &corpus.transcripts {
-            self.code_transcript(t, sink)?;
+        use rayon::prelude::*;
+        const BATCH: usize = 64;
+        for batch in corpus.transcripts.chunks(BATCH) {
+            let coded: Vec<Vec<Coding>> = batch
+                .par_iter()
+                .map(|t| {
+                    let mut codings = Vec::new();
+                    let Ok(()) = self.code_transcript(t, &mut codings);
+                    codings
+                })
+                .collect();
+            for (t, codings) in batch.iter().zip(coded) {
+                for coding in codings {
+                    sink.coding(coding)?;
+                }
+                sink.document_done(t)?;
+            }
         }
         Ok(())
     }

@@ -15,6 +15,7 @@
 //! data-protection law, so an error names the file, line and column and what
 //! was expected, and nothing more.
 
+mod ascii_sentences;
 mod cases;
 mod corpus;
 mod docx;
@@ -143,7 +144,7 @@ impl Transcript {
 /// is what gets coded; interviewer questions may follow a script in another
 /// language.
 ///
-/// A sample of [`LANGUAGE_SAMPLE`] bytes decides: that is far more than
+/// A sample of [`LANGUAGE_SAMPLE`] bytes decides: that is more than
 /// whatlang needs, and keeps a 50 MB transcript from costing seconds.
 pub fn detect_language(transcript: &Transcript) -> Option<Language> {
     let mut sample = String::new();
@@ -170,7 +171,7 @@ pub fn detect_language(transcript: &Transcript) -> Option<Language> {
 }
 
 /// Bytes of participant speech language detection looks at.
-pub const LANGUAGE_SAMPLE: usize = 64 * 1024;
+pub const LANGUAGE_SAMPLE: usize = 8 * 1024;
 
 /// Segments shorter than this many words are too short for a reliable
 /// language guess, so only longer ones are checked one by one.

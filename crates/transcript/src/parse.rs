@@ -103,7 +103,7 @@ pub(crate) fn speaker_role(label: &str) -> Option<Role> {
     let rest = &label[letters..];
     let rest = rest.strip_prefix('-').unwrap_or(rest);
     if (1..=4).contains(&letters)
-        && (1..=4).contains(&rest.len())
+        && (1..=6).contains(&rest.len())
         && rest.bytes().all(|b| b.is_ascii_digit())
     {
         return Some(Role::Participant);

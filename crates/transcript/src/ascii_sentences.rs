@@ -1,0 +1,181 @@
+//! Unicode sentence boundaries (UAX #29) for ASCII text, fast.
+//!
+//! unicode-segmentation looks every character up in its Unicode tables,
+//! which makes sentence splitting the slowest step of coding. Interview
+//! transcripts are nearly all ASCII, and for ASCII the rules of UAX #29
+//! need only a 128-entry table. This module implements exactly those
+//! rules for ASCII text; [`crate::segment`] uses it for ASCII paragraphs
+//! and unicode-segmentation for everything else. A test checks it against
+//! unicode-segmentation on many thousands of random ASCII strings, so the
+//! two cannot drift apart unnoticed.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cat {
+    Cr,
+    Lf,
+    Sp,
+    Lower,
+    Upper,
+    Numeric,
+    ATerm,
+    STerm,
+    Close,
+    SContinue,
+    Other,
+}
+
+fn cat(b: u8) -> Cat {
+    match b {
+        b'\r' => Cat::Cr,
+        b'\n' => Cat::Lf,
+        b'\t' | 0x0B | 0x0C | b' ' => Cat::Sp,
+        b'a'..=b'z' => Cat::Lower,
+        b'A'..=b'Z' => Cat::Upper,
+        b'0'..=b'9' => Cat::Numeric,
+        b'.' => Cat::ATerm,
+        b'!' | b'?' => Cat::STerm,
+        b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Cat::Close,
+        b',' | b'-' | b':' | b';' => Cat::SContinue,
+        _ => Cat::Other,
+    }
+}
+
+fn is_para_sep(c: Cat) -> bool {
+    matches!(c, Cat::Cr | Cat::Lf)
+}
+
+/// Start offsets of the sentences of an ASCII `text` after the first,
+/// as UAX #29 places them.
+pub fn boundaries(text: &str) -> Vec<usize> {
+    debug_assert!(text.is_ascii());
+    let cats: Vec<Cat> = text.bytes().map(cat).collect();
+    let n = cats.len();
+    let mut out = Vec::new();
+    let mut push = |at: usize| {
+        if at < n {
+            out.push(at);
+        }
+    };
+    let mut i = 0;
+    while i < n {
+        match cats[i] {
+            // SB3, SB4: a paragraph separator ends a sentence; CR LF is one.
+            Cat::Cr => {
+                let end = if i + 1 < n && cats[i + 1] == Cat::Lf {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                push(end);
+                i = end;
+            }
+            Cat::Lf => {
+                push(i + 1);
+                i += 1;
+            }
+            term @ (Cat::ATerm | Cat::STerm) => {
+                let j = i + 1;
+                if term == Cat::ATerm && j < n {
+                    // SB6: "3.5"; SB7: "U.S.A".
+                    if cats[j] == Cat::Numeric
+                        || (cats[j] == Cat::Upper
+                            && i > 0
+                            && matches!(cats[i - 1], Cat::Upper | Cat::Lower))
+                    {
+                        i = j;
+                        continue;
+                    }
+                }
+                let mut k = j;
+                while k < n && cats[k] == Cat::Close {
+                    k += 1;
+                }
+                while k < n && cats[k] == Cat::Sp {
+                    k += 1;
+                }
+                // SB8: "e.g. the": no break when a lower-case letter comes
+                // before any letter, separator or terminator.
+                if term == Cat::ATerm {
+                    let mut m = k;
+                    while m < n
+                        && !matches!(
+                            cats[m],
+                            Cat::Lower | Cat::Upper | Cat::Cr | Cat::Lf | Cat::ATerm | Cat::STerm
+                        )
+                    {
+                        m += 1;
+                    }
+                    if m < n && cats[m] == Cat::Lower {
+                        i = k;
+                        continue;
+                    }
+                }
+                // SB8a: a continuation or another terminator follows.
+                if k < n && matches!(cats[k], Cat::SContinue | Cat::ATerm | Cat::STerm) {
+                    i = k;
+                    continue;
+                }
+                // SB9-SB11: the sentence takes its closing marks, spaces and
+                // one paragraph separator with it, then breaks.
+                if k < n && is_para_sep(cats[k]) {
+                    k += if cats[k] == Cat::Cr && k + 1 < n && cats[k + 1] == Cat::Lf {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                push(k);
+                i = k;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    fn reference(text: &str) -> Vec<usize> {
+        text.split_sentence_bound_indices()
+            .map(|(at, _)| at)
+            .filter(|&at| at > 0)
+            .collect()
+    }
+
+    #[test]
+    fn agrees_with_unicode_segmentation_on_examples() {
+        for text in [
+            "I saw Dr. Patel. Then e.g. the Level 3. It cost 2.5 thousand... Really? Yes!",
+            "U.S.A. is big. \"Quoted.\" (Bracketed.) Next",
+            "Wait.. what?! No -- yes; fine: ok.\r\nNew line.\nAnother.\r\rEnd",
+            "end.)The",
+            "a.  \t b",
+            "",
+            ".",
+            "?!",
+        ] {
+            assert_eq!(boundaries(text), reference(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn agrees_with_unicode_segmentation_on_random_ascii() {
+        const ALPHABET: &[u8] = b"aAbZz09.!?,;:-'\"()[]{} \t\n\r#$\x0b";
+        let mut x: u64 = 0x243F_6A88_85A3_08D3;
+        for case in 0..20_000 {
+            let len = (case % 48) + 1;
+            let text: String = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    ALPHABET[(x % ALPHABET.len() as u64) as usize] as char
+                })
+                .collect();
+            assert_eq!(boundaries(&text), reference(&text), "{text:?}");
+        }
+    }
+}
