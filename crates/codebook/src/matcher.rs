@@ -4,7 +4,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::{Codebook, Pattern, Speakers};
 
@@ -114,8 +114,11 @@ impl Matcher {
             }
             rules.push(infos);
         }
+        // A full DFA: the fastest scan, at a memory cost that is small for
+        // codebooks of a few thousand terms.
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&literal_texts)
             .expect("literal terms always build an automaton");

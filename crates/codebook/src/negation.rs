@@ -99,17 +99,44 @@ fn ends_with_nt(word: &str) -> bool {
     tail.next() == Some('t') && tail.next() == Some('\'') && tail.next() == Some('n')
 }
 
+/// A word's role, found by lower-casing it into a small buffer and
+/// matching: this runs for every word of every segment with a match, so it
+/// must not allocate or scan the word lists.
 fn role(word: &str) -> Role {
-    if CLAUSE_ENDS.iter().any(|w| same(word, w)) {
-        Role::Break
-    } else if TRIGGERS.iter().any(|w| same(word, w)) || ends_with_nt(word) {
-        Role::Trigger
-    } else if PROBLEM_WORDS.iter().any(|w| same(word, w)) {
-        Role::Problem
-    } else {
-        Role::Other
+    let mut buf = [0u8; 12];
+    let mut n = 0;
+    for c in word.chars() {
+        let c = if c == '\u{2019}' { '\'' } else { c };
+        if !c.is_ascii() || n == buf.len() {
+            return if ends_with_nt(word) {
+                Role::Trigger
+            } else {
+                Role::Other
+            };
+        }
+        buf[n] = c.to_ascii_lowercase() as u8;
+        n += 1;
     }
+    let w = &buf[..n];
+    if w.len() >= 3 && &w[w.len() - 3..] == b"n't" {
+        return Role::Trigger;
+    }
+    ROLES.get(w).copied().unwrap_or(Role::Other)
 }
+
+/// The word lists above as one lookup table, built once.
+static ROLES: std::sync::LazyLock<std::collections::HashMap<&'static [u8], Role>> =
+    std::sync::LazyLock::new(|| {
+        let lists = [
+            (CLAUSE_ENDS, Role::Break),
+            (TRIGGERS, Role::Trigger),
+            (PROBLEM_WORDS, Role::Problem),
+        ];
+        lists
+            .iter()
+            .flat_map(|(words, role)| words.iter().map(move |w| (w.as_bytes(), *role)))
+            .collect()
+    });
 
 impl<'t> Scope<'t> {
     pub fn new(text: &'t str) -> Scope<'t> {
@@ -234,6 +261,27 @@ mod tests {
         ));
         assert!(!negated("Not only the cost but travel.", "cost"));
         assert!(!negated("No doubt the cost is high.", "cost"));
+    }
+
+    #[test]
+    fn roles_agree_with_the_word_lists() {
+        for w in TRIGGERS {
+            assert_eq!(role(w), Role::Trigger, "{w}");
+            assert_eq!(role(&w.to_uppercase()), Role::Trigger, "{w}");
+        }
+        for w in CLAUSE_ENDS {
+            assert_eq!(role(w), Role::Break, "{w}");
+        }
+        for w in PROBLEM_WORDS {
+            assert_eq!(role(w), Role::Problem, "{w}");
+        }
+        for w in ["isn't", "WASN\u{2019}T", "couldn't", "shouldn\u{2019}t"] {
+            assert_eq!(role(w), Role::Trigger, "{w}");
+        }
+        for w in ["note", "nothingness", "problematic", "n't", "x"] {
+            assert_ne!(role(w), Role::Problem, "{w}");
+        }
+        assert_eq!(role("nothingness"), Role::Other);
     }
 
     #[test]
