@@ -23,6 +23,14 @@ struct Use {
     part: Part,
     /// Index of the pattern within its part, to name it in evidence.
     index: usize,
+    /// For a proximity pattern's terms: which side this one is.
+    near: Option<Side>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
 }
 
 /// A code's rule firing on a piece of text: the evidence for a coding.
@@ -56,6 +64,9 @@ pub struct Matcher {
 }
 
 struct RuleInfo {
+    /// Per part (any, with, without), per pattern: its proximity, if it is
+    /// a `NEAR`/`BEFORE` pattern.
+    near: [Vec<Option<(usize, bool)>>; 3],
     speakers: Speakers,
     has_with: bool,
     any: Vec<String>,
@@ -89,8 +100,9 @@ impl Matcher {
                             rule,
                             part,
                             index,
+                            near: None,
                         };
-                        match p {
+                        let mut add = |p: &Pattern, at: Use| match p {
                             Pattern::Term { text, stem } => {
                                 let id = *literal_ids.entry((text.clone(), *stem)).or_insert_with(
                                     || {
@@ -102,10 +114,40 @@ impl Matcher {
                                 literals[id].1.push(at);
                             }
                             Pattern::Regex(re) => regexes.push((re.clone(), at)),
+                            // The parser makes proximity of plain terms only.
+                            Pattern::Near { .. } => {}
+                        };
+                        match p {
+                            Pattern::Near { left, right, .. } => {
+                                add(
+                                    left,
+                                    Use {
+                                        near: Some(Side::Left),
+                                        ..at
+                                    },
+                                );
+                                add(
+                                    right,
+                                    Use {
+                                        near: Some(Side::Right),
+                                        ..at
+                                    },
+                                );
+                            }
+                            p => add(p, at),
                         }
                     }
                 }
+                let near = |list: &[Pattern]| -> Vec<Option<(usize, bool)>> {
+                    list.iter()
+                        .map(|p| match p {
+                            Pattern::Near { words, ordered, .. } => Some((*words, *ordered)),
+                            _ => None,
+                        })
+                        .collect()
+                };
                 infos.push(RuleInfo {
+                    near: [near(&r.any), near(&r.with), near(&r.without)],
                     speakers: r.speakers,
                     has_with: !r.with.is_empty(),
                     any: r.any.iter().map(Pattern::as_written).collect(),
@@ -195,12 +237,16 @@ impl Matcher {
         group: &[Hit],
         info: &RuleInfo,
     ) -> Option<CodeMatch> {
-        let part = |p: Part| group.iter().filter(move |h| h.at.part == p);
-        let negated = |h: &Hit| {
-            scope
-                .get_or_init(|| crate::Scope::new(text))
-                .is_negated(h.span.clone())
+        let scope = || scope.get_or_init(|| crate::Scope::new(text));
+        let paired;
+        let group = if group.iter().any(|h| h.at.near.is_some()) {
+            paired = pair_near(group, info, scope());
+            &paired[..]
+        } else {
+            group
         };
+        let part = |p: Part| group.iter().filter(move |h| h.at.part == p);
+        let negated = |h: &Hit| scope().is_negated(h.span.clone());
         if part(Part::Without).any(|h| !negated(h)) {
             return None;
         }
@@ -233,6 +279,49 @@ impl Matcher {
             negated: is_negated,
         })
     }
+}
+
+/// Replaces the separate hits of proximity patterns' terms with one hit
+/// per pair of them close enough, spanning both.
+fn pair_near(group: &[Hit], info: &RuleInfo, scope: &crate::Scope<'_>) -> Vec<Hit> {
+    let mut out: Vec<Hit> = group
+        .iter()
+        .filter(|h| h.at.near.is_none())
+        .cloned()
+        .collect();
+    let sides = |h: &&Hit, side: Side| h.at.near == Some(side);
+    for l in group.iter().filter(|h| sides(h, Side::Left)) {
+        let slot = match l.at.part {
+            Part::Any => 0,
+            Part::With => 1,
+            Part::Without => 2,
+        };
+        let Some(Some((words, ordered))) = info.near[slot].get(l.at.index) else {
+            continue;
+        };
+        for r in group
+            .iter()
+            .filter(|h| sides(h, Side::Right) && h.at.part == l.at.part && h.at.index == l.at.index)
+        {
+            let overlap = l.span.start < r.span.end && r.span.start < l.span.end;
+            let (first, second) = if l.span.start <= r.span.start {
+                (l, r)
+            } else {
+                (r, l)
+            };
+            if overlap || (*ordered && first.span.start != l.span.start) {
+                continue;
+            }
+            if scope.words_between(first.span.end, second.span.start) <= *words {
+                out.push(Hit {
+                    at: Use { near: None, ..l.at },
+                    span: first.span.start..second.span.end,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|h| (h.span.start, h.span.end));
+    out
 }
 
 /// The match's range if it stands as whole words; a stem extends to the
@@ -341,6 +430,61 @@ speakers = "interviewer"
             [("leave".into(), "problem getting study leave".into(), true)]
         );
         assert_eq!(find("Training at induction."), []);
+    }
+
+    #[test]
+    fn proximity_near_and_before() {
+        let cb = Codebook::parse(
+            Path::new("cb.toml"),
+            r#"
+name = "t"
+[[code]]
+id = "leave"
+label = "Leave"
+[[code.rule]]
+any = ["study leave NEAR/3 refus*"]
+[[code]]
+id = "order"
+label = "Order"
+[[code.rule]]
+any = ["manager BEFORE/2 appraisal*"]
+"#,
+        )
+        .unwrap();
+        let m = Matcher::new(&cb);
+        let find = |text: &str| -> Vec<(String, String, String)> {
+            m.find(text, |_| true)
+                .into_iter()
+                .map(|x| {
+                    (
+                        cb.codes[x.code].id.clone(),
+                        text[x.span].to_string(),
+                        x.pattern,
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            find("They refused my study leave."),
+            [(
+                "leave".into(),
+                "refused my study leave".into(),
+                "study leave NEAR/3 refus*".into()
+            )]
+        );
+        assert_eq!(
+            find("Study leave, which I asked for twice in March, was refused."),
+            []
+        );
+        assert_eq!(
+            find("My manager did my appraisal."),
+            [(
+                "order".into(),
+                "manager did my appraisal".into(),
+                "manager BEFORE/2 appraisal*".into()
+            )]
+        );
+        assert_eq!(find("Appraisals with my manager."), []);
     }
 
     #[test]

@@ -21,6 +21,14 @@ pub enum Pattern {
     /// A regular expression (the `regex` crate: linear time, no
     /// backtracking), case-insensitive.
     Regex(regex::Regex),
+    /// Two terms at most `words` words apart (`A NEAR/5 B`), in that order
+    /// when `ordered` (`A BEFORE/5 B`), in the same unit.
+    Near {
+        left: Box<Pattern>,
+        right: Box<Pattern>,
+        words: usize,
+        ordered: bool,
+    },
 }
 
 impl Pattern {
@@ -30,6 +38,17 @@ impl Pattern {
             Pattern::Term { text, stem: false } => text.clone(),
             Pattern::Term { text, stem: true } => format!("{text}*"),
             Pattern::Regex(re) => format!("/{}/", re.as_str().trim_start_matches("(?i)")),
+            Pattern::Near {
+                left,
+                right,
+                words,
+                ordered,
+            } => format!(
+                "{} {}/{words} {}",
+                left.as_written(),
+                if *ordered { "BEFORE" } else { "NEAR" },
+                right.as_written()
+            ),
         }
     }
 }
@@ -328,8 +347,37 @@ fn is_hex_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Parses a term: a word or phrase, optionally ending in `*`.
+/// The widest proximity allowed: beyond this, words are hardly "near".
+const MAX_NEAR: usize = 50;
+
+/// Parses a term, or two terms joined by `NEAR/n` or `BEFORE/n`.
 fn term(raw: &str) -> Result<Pattern, String> {
+    for (op, ordered) in [(" NEAR/", false), (" BEFORE/", true)] {
+        let Some((left, rest)) = raw.split_once(op) else {
+            continue;
+        };
+        let (n, right) = rest.split_once(' ').unwrap_or((rest, ""));
+        let words: usize = n
+            .parse()
+            .map_err(|_| format!("`{raw}`: expected a number of words after `{}`", op.trim()))?;
+        if words == 0 || words > MAX_NEAR {
+            return Err(format!(
+                "`{raw}`: the distance must be 1 to {MAX_NEAR} words"
+            ));
+        }
+        let (left, right) = (simple_term(left)?, simple_term(right)?);
+        return Ok(Pattern::Near {
+            left: Box::new(left),
+            right: Box::new(right),
+            words,
+            ordered,
+        });
+    }
+    simple_term(raw)
+}
+
+/// Parses a word or phrase, optionally ending in `*`.
+fn simple_term(raw: &str) -> Result<Pattern, String> {
     let folded = raw
         .split_whitespace()
         .collect::<Vec<_>>()

@@ -188,6 +188,14 @@ impl<'t> Scope<'t> {
             .any(|(t, nexts)| same(w, t) && nexts.iter().any(|x| same(n, x)))
     }
 
+    /// How many words lie wholly between byte offsets `from` and `to`.
+    pub fn words_between(&self, from: usize, to: usize) -> usize {
+        self.words
+            .iter()
+            .filter(|w| !w.span.is_empty() && w.span.start >= from && w.span.end <= to)
+            .count()
+    }
+
     /// Whether the match at byte range `span` of the text is negated.
     pub fn is_negated(&self, span: Range<usize>) -> bool {
         let words = &self.words;
