@@ -537,3 +537,24 @@ fn broken_inputs_get_clear_errors() {
         assert_eq!(shown, expected, "{name}");
     }
 }
+
+/// A code may apply to whole turns while the rest apply to sentences.
+#[test]
+fn a_code_can_apply_to_its_own_unit() {
+    let text = std::fs::read_to_string(fixture("tiny/codebook.toml")).unwrap()
+        + "\n[[code]]\nid = \"story\"\nlabel = \"A story about a manager\"\nunit = \"turn\"\n[[code.rule]]\nany = [\"manager NEAR/10 cancel*\"]\n";
+    let codebook = Codebook::parse(Path::new("cb.toml"), &text).unwrap();
+    let corpus = Corpus::load(&fixture("tiny"), || {}).unwrap();
+    let mut codings = Vec::new();
+    let Ok(()) = Coder::new(&codebook).code_corpus(&corpus, &mut codings);
+    let story: Vec<&str> = codings
+        .iter()
+        .filter(|c| c.code == "story")
+        .map(|c| c.segment.as_str())
+        .collect();
+    // T02's turn 2: "My manager is not supportive. ... Study leave was
+    // cancelled twice." - two sentences apart, one turn.
+    assert_eq!(story, ["T02:t2"]);
+    // The sentence codes are as before.
+    assert_eq!(codings.iter().filter(|c| c.code != "story").count(), 10);
+}

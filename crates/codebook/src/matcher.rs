@@ -177,8 +177,18 @@ impl Matcher {
     /// says whether a rule's speaker filter admits this text's speaker.
     /// Results are sorted by code index.
     pub fn find(&self, text: &str, listens: impl Fn(Speakers) -> bool) -> Vec<CodeMatch> {
+        self.find_where(text, listens, |_| true)
+    }
+
+    /// [`Matcher::find`] for the codes `applies` admits (by index).
+    pub fn find_where(
+        &self,
+        text: &str,
+        listens: impl Fn(Speakers) -> bool,
+        applies: impl Fn(usize) -> bool,
+    ) -> Vec<CodeMatch> {
         let mut out: Vec<CodeMatch> = Vec::new();
-        for found in self.find_rules(text, listens) {
+        for found in self.find_rules_where(text, listens, applies) {
             match out.last_mut() {
                 Some(prev) if prev.code == found.code => {
                     if prev.negated && !found.negated {
@@ -195,6 +205,17 @@ impl Matcher {
     /// [`Matcher::find`] chooses from, and what a codebook check needs to
     /// tell a rule that never fires from one that is always outdone.
     pub fn find_rules(&self, text: &str, listens: impl Fn(Speakers) -> bool) -> Vec<CodeMatch> {
+        self.find_rules_where(text, listens, |_| true)
+    }
+
+    /// [`Matcher::find_rules`] for the codes `applies` admits (by index):
+    /// the coder asks for each unit's codes on that unit's segments.
+    pub fn find_rules_where(
+        &self,
+        text: &str,
+        listens: impl Fn(Speakers) -> bool,
+        applies: impl Fn(usize) -> bool,
+    ) -> Vec<CodeMatch> {
         let mut hits: Vec<Hit> = Vec::new();
         for m in self.automaton.find_overlapping_iter(text) {
             let (stem, uses) = &self.literals[m.pattern().as_usize()];
@@ -222,7 +243,7 @@ impl Matcher {
         for group in hits.chunk_by(|a, b| (a.at.code, a.at.rule) == (b.at.code, b.at.rule)) {
             let (code, rule) = (group[0].at.code, group[0].at.rule);
             let info = &self.rules[code][rule];
-            if !listens(info.speakers) {
+            if !listens(info.speakers) || !applies(code) {
                 continue;
             }
             out.extend(self.fire(text, &scope, group, info));

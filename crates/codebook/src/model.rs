@@ -113,6 +113,10 @@ pub struct Code {
     pub colour: Option<String>,
     pub rules: Vec<Rule>,
     pub negated: NegatedPolicy,
+    /// The unit this code applies to, when not the codebook's: a theme
+    /// voiced across several sentences (a story about a manager) is better
+    /// coded on the whole turn.
+    pub unit: Option<String>,
 }
 
 impl Code {
@@ -236,6 +240,16 @@ impl Codebook {
                     }
                 },
             };
+            let unit = match code.unit {
+                None => None,
+                Some(u) if UNITS.contains(&u.get_ref().as_str()) => Some(u.into_inner()),
+                Some(u) => {
+                    return Err(
+                        fail(format!("unknown unit `{}`", u.get_ref()), u.span().start)
+                            .hint("use `sentence`, `paragraph` or `turn`"),
+                    )
+                }
+            };
             let mut rules = Vec::with_capacity(code.rules.len());
             for rule in code.rules {
                 let rule_at = rule.span().start;
@@ -294,6 +308,7 @@ impl Codebook {
                 colour,
                 rules,
                 negated,
+                unit,
             });
         }
 
@@ -305,6 +320,11 @@ impl Codebook {
             codes: tree_order(codes),
             hash: hex(&Sha256::digest(text.as_bytes())),
         })
+    }
+
+    /// The unit code `index` applies to: its own, or the codebook's.
+    pub fn unit_of(&self, index: usize) -> &str {
+        self.codes[index].unit.as_deref().unwrap_or(&self.unit)
     }
 
     /// The first 12 hex digits of the hash: enough to tell versions apart
@@ -466,6 +486,8 @@ struct RawCode {
     colour: Option<Spanned<String>>,
     #[serde(default)]
     negated: Option<Spanned<String>>,
+    #[serde(default)]
+    unit: Option<Spanned<String>>,
     #[serde(default, rename = "rule")]
     rules: Vec<Spanned<RawRule>>,
 }

@@ -101,6 +101,10 @@ pub struct Coder<'c> {
     codebook: &'c Codebook,
     matcher: Matcher,
     unit: Unit,
+    /// Per code, the unit it applies to.
+    code_units: Vec<Unit>,
+    /// The distinct units in use, the codebook's first.
+    units: Vec<Unit>,
     coder: String,
 }
 
@@ -111,6 +115,19 @@ impl<'c> Coder<'c> {
             matcher: Matcher::new(codebook),
             // The codebook crate checked the unit against the same names.
             unit: Unit::from_str(&codebook.unit).unwrap_or_default(),
+            code_units: (0..codebook.codes.len())
+                .map(|i| Unit::from_str(codebook.unit_of(i)).unwrap_or_default())
+                .collect(),
+            units: {
+                let mut units = vec![Unit::from_str(&codebook.unit).unwrap_or_default()];
+                for i in 0..codebook.codes.len() {
+                    let u = Unit::from_str(codebook.unit_of(i)).unwrap_or_default();
+                    if !units.contains(&u) {
+                        units.push(u);
+                    }
+                }
+                units
+            },
             coder: format!("auto:{}", codebook.short_hash()),
         }
     }
@@ -149,13 +166,27 @@ impl<'c> Coder<'c> {
     }
 
     /// Codes one transcript.
+    /// Codes one transcript: each unit the codebook uses, its codes on that
+    /// unit's segments, the codebook's own unit first.
     pub fn code_transcript<S: Sink>(&self, t: &Transcript, sink: &mut S) -> Result<(), S::Error> {
-        for segment in segments(t, self.unit) {
-            for coding in self.code_segment(t, &segment) {
-                sink.coding(coding)?;
+        for &unit in &self.units {
+            for segment in segments(t, unit) {
+                for coding in self.code_segment(t, &segment) {
+                    sink.coding(coding)?;
+                }
             }
         }
         sink.document_done(t)
+    }
+
+    /// The unit of a segment, from its id.
+    fn unit_of_segment(segment: &Segment) -> Unit {
+        let tail = segment.id.rsplit(':').next().unwrap_or("");
+        match tail.rsplit_once('.') {
+            Some((_, s)) if s.starts_with('s') => Unit::Sentence,
+            Some((_, p)) if p.starts_with('p') => Unit::Paragraph,
+            _ => Unit::Turn,
+        }
     }
 
     /// Every rule firing on a segment, negated or not, before negation
@@ -163,16 +194,25 @@ impl<'c> Coder<'c> {
     /// explain` shows beside the codings that came of it.
     pub fn firings(&self, t: &Transcript, segment: &Segment) -> Vec<strand_codebook::CodeMatch> {
         let role = segment.role;
-        self.matcher
-            .find_rules(segment.text(t), |s| listens(s, role))
+        let unit = Self::unit_of_segment(segment);
+        self.matcher.find_rules_where(
+            segment.text(t),
+            |s| listens(s, role),
+            |c| self.code_units[c] == unit,
+        )
     }
 
     /// Every (code index, rule index) whose rule fires on a segment, before
     /// negation policies and choosing one per code.
     pub fn fired_rules(&self, t: &Transcript, segment: &Segment) -> Vec<(usize, usize)> {
         let role = segment.role;
+        let unit = Self::unit_of_segment(segment);
         self.matcher
-            .find_rules(segment.text(t), |s| listens(s, role))
+            .find_rules_where(
+                segment.text(t),
+                |s| listens(s, role),
+                |c| self.code_units[c] == unit,
+            )
             .into_iter()
             .filter(|m| !m.negated)
             .map(|m| (m.code, m.rule))
@@ -187,7 +227,11 @@ impl<'c> Coder<'c> {
         let listens = |s: Speakers| listens(s, role);
         let speaker = &t.turns[segment.turn - 1].speaker;
         let mut out: Vec<(usize, Coding)> = Vec::new();
-        for m in self.matcher.find(text, listens) {
+        let unit = Self::unit_of_segment(segment);
+        for m in self
+            .matcher
+            .find_where(text, listens, |c| self.code_units[c] == unit)
+        {
             let code = &self.codebook.codes[m.code];
             let target = match (&code.negated, m.negated) {
                 (_, false) | (NegatedPolicy::Keep, true) => m.code,
