@@ -27,6 +27,10 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// The line of the codebook the problem is on, shown under the message
+    /// with a caret at the column (codebooks are not research data, so
+    /// quoting them is safe).
+    pub source_line: Option<String>,
 }
 
 impl Error {
@@ -38,6 +42,7 @@ impl Error {
             code: None,
             message: message.into(),
             hint: None,
+            source_line: None,
         }))
     }
 
@@ -47,6 +52,14 @@ impl Error {
         self.0.line = Some(before.matches('\n').count() + 1);
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         self.0.column = Some(before[line_start..].chars().count() + 1);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        self.0.source_line = Some(
+            text[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
+        );
         self
     }
 
@@ -77,6 +90,17 @@ impl fmt::Display for Diagnostic {
             write!(f, "code `{code}`: ")?;
         }
         write!(f, "{}", self.message)?;
+        if let (Some(source), Some(line), Some(column)) =
+            (&self.source_line, self.line, self.column)
+        {
+            let number = line.to_string();
+            let pad = " ".repeat(number.len());
+            write!(
+                f,
+                "\n{pad} |\n{number} | {source}\n{pad} | {}^",
+                " ".repeat(column - 1)
+            )?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

@@ -270,7 +270,8 @@ impl Codebook {
                         .build()
                         .map_err(|e| {
                             let detail = e.to_string();
-                            let last = detail.lines().last().unwrap_or("").trim().to_string();
+                            let last = detail.lines().last().unwrap_or("").trim();
+                            let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
                             fail(
                                 format!("invalid regular expression: {last}"),
                                 r.span().start,
@@ -560,11 +561,11 @@ label = "Band 4"
     fn errors_name_line_column_code_and_hint() {
         assert_eq!(
             error("name = \"x\"\n[[code]]\nid = \"a.b\"\nlabel = \"B\"\n"),
-            "cb.toml:3:6: code `a.b`: its parent `a` is not defined\n  hint: add a code with id = \"a\", or move this code under one that exists"
+            "cb.toml:3:6: code `a.b`: its parent `a` is not defined\n  |\n3 | id = \"a.b\"\n  |      ^\n  hint: add a code with id = \"a\", or move this code under one that exists"
         );
         assert_eq!(
             error("name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\n[[code]]\nid = \"a\"\nlabel = \"B\"\n"),
-            "cb.toml:6:6: code `a`: this id is already used by another code\n  hint: every code needs its own id; rename one of them"
+            "cb.toml:6:6: code `a`: this id is already used by another code\n  |\n6 | id = \"a\"\n  |      ^\n  hint: every code needs its own id; rename one of them"
         );
         let e = error("name = \"x\"\n[[code]]\nid = \"a\"\nlabel = \"A\"\n[[code.rule]]\nregex = [\"(unclosed\"]\n");
         assert!(
