@@ -60,13 +60,7 @@ impl Cases {
         let mut by_id = BTreeMap::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => format!("expected {expected_len} fields, found {len}"),
-                    _ => "malformed CSV row".to_string(),
-                };
+                let (line, message) = csv_row_error(&e);
                 err(line, message)
             })?;
             let line = record.position().map_or(0, |p| p.line());
@@ -142,6 +136,19 @@ impl Cases {
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }
+}
+
+/// The line of a bad CSV row and what is wrong with it, in words that do
+/// not quote the row (it may hold research data).
+pub(crate) fn csv_row_error(e: &csv::Error) -> (u64, String) {
+    let line = e.position().map_or(0, |p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("expected {expected_len} fields, found {len}"),
+        _ => "malformed CSV row".to_string(),
+    };
+    (line, message)
 }
 
 #[cfg(test)]

@@ -116,6 +116,36 @@ pub struct Transcript {
 }
 
 impl Transcript {
+    /// A transcript of `turns` over `text`, named after `path`'s file stem,
+    /// with its language detected: the end of every parser. Fails with
+    /// [`Error::Empty`] when there are no turns.
+    pub(crate) fn new(
+        path: &std::path::Path,
+        text: String,
+        turns: Vec<Turn>,
+    ) -> Result<Transcript, Error> {
+        if turns.is_empty() {
+            return Err(Error::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        let mut transcript = Transcript {
+            id: path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            text,
+            turns,
+            attributes: Default::default(),
+            speaker_attributes: Default::default(),
+            language: None,
+            encoding: Encoding::Utf8,
+            replaced: 0,
+        };
+        transcript.language = detect_language(&transcript);
+        Ok(transcript)
+    }
+
     /// Participant speaker labels, sorted and without repeats.
     pub fn participants(&self) -> Vec<&str> {
         let mut out: Vec<&str> = self

@@ -278,10 +278,6 @@ fn front_matter(
 /// Parses a transcript's text. `path` is used for the document id (its file
 /// stem) and for error messages.
 pub fn parse_transcript(path: &Path, text: String) -> Result<Transcript, Error> {
-    let id = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     if text.trim().is_empty() {
         return Err(Error::Empty {
             path: path.to_path_buf(),
@@ -361,17 +357,8 @@ pub fn parse_transcript(path: &Path, text: String) -> Result<Transcript, Error> 
     }
     finish_turn(&mut turns, &mut open, turn_label_at)?;
 
-    let mut transcript = Transcript {
-        id,
-        text,
-        turns,
-        language: None,
-        attributes,
-        speaker_attributes: Default::default(),
-        encoding: crate::Encoding::Utf8,
-        replaced: 0,
-    };
-    transcript.language = crate::detect_language(&transcript);
+    let mut transcript = Transcript::new(path, text, turns)?;
+    transcript.attributes = attributes;
     Ok(transcript)
 }
 

@@ -223,27 +223,8 @@ fn build(path: &Path, source: &str, cues: Vec<Cue<'_>>) -> Result<Transcript, Er
             current = Some(speaker);
         }
     }
-    if turns.is_empty() {
-        return Err(Error::Empty {
-            path: path.to_path_buf(),
-        });
-    }
     text.push('\n');
-    let mut transcript = Transcript {
-        id: path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        text,
-        turns,
-        attributes: Default::default(),
-        speaker_attributes: Default::default(),
-        language: None,
-        encoding: crate::Encoding::Utf8,
-        replaced: 0,
-    };
-    transcript.language = crate::detect_language(&transcript);
-    Ok(transcript)
+    Transcript::new(path, text, turns)
 }
 
 #[cfg(test)]

@@ -51,13 +51,8 @@ pub fn parse_survey(path: &Path, text: &str) -> Result<Transcript, Error> {
     let mut seen = std::collections::BTreeSet::new();
     for (row, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            match e.kind() {
-                csv::ErrorKind::UnequalLengths {
-                    expected_len, len, ..
-                } => err(line, format!("expected {expected_len} fields, found {len}")),
-                _ => err(line, "malformed CSV row".into()),
-            }
+            let (line, message) = crate::cases::csv_row_error(&e);
+            err(line, message)
         })?;
         let speaker = match id.and_then(|i| record.get(i)).map(str::trim) {
             Some(s) if !s.is_empty() => s.to_string(),
@@ -101,26 +96,9 @@ pub fn parse_survey(path: &Path, text: &str) -> Result<Transcript, Error> {
             paragraphs: std::iter::once(start..out.len()).collect(),
         });
     }
-    if turns.is_empty() {
-        return Err(Error::Empty {
-            path: path.to_path_buf(),
-        });
-    }
     out.push('\n');
-    let mut transcript = Transcript {
-        id: path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        text: out,
-        turns,
-        attributes: BTreeMap::new(),
-        speaker_attributes,
-        language: None,
-        encoding: crate::Encoding::Utf8,
-        replaced: 0,
-    };
-    transcript.language = crate::detect_language(&transcript);
+    let mut transcript = Transcript::new(path, out, turns)?;
+    transcript.speaker_attributes = speaker_attributes;
     Ok(transcript)
 }
 
