@@ -376,6 +376,38 @@ mod sample_study {
         assert!(run.codebook.codes.iter().all(|c| !c.definition.is_empty()));
     }
 
+    /// The default codebook must keep agreeing with the gold standard made
+    /// by reading the interviews (`corpora/sample-study/gold.md`).
+    #[test]
+    fn default_codebook_reaches_macro_f1_of_0_8_on_the_gold_standard() {
+        use std::collections::BTreeSet;
+        let run = sample();
+        let segments: BTreeSet<String> = run
+            .corpus
+            .transcripts
+            .iter()
+            .flat_map(|t| strand_transcript::segments(t, Unit::Sentence))
+            .filter(|s| s.role == strand_transcript::Role::Participant)
+            .map(|s| s.id)
+            .collect();
+        let ids: BTreeSet<String> = run.codebook.codes.iter().map(|c| c.id.clone()).collect();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let gold =
+            strand_coding::Gold::read(&root.join("corpora/sample-study/gold.tsv"), &segments, &ids)
+                .unwrap();
+        let codes: Vec<String> = run
+            .codebook
+            .codes
+            .iter()
+            .filter(|c| !c.rules.is_empty())
+            .map(|c| c.id.clone())
+            .collect();
+        let e = strand_coding::Evaluation::new(&codes, &segments, &run.codings, &gold);
+        assert_eq!(e.codes.len(), 28);
+        assert!(e.macro_f1() >= 0.80, "macro F1 {:.3}\n{e}", e.macro_f1());
+        assert!(e.macro_precision() >= 0.90, "{e}");
+    }
+
     #[test]
     fn negated_and_hedged_statements_are_not_coded_as_barriers() {
         let run = sample();
