@@ -76,7 +76,7 @@ fn evidence_points_at_the_matched_words() {
     let evidence: Vec<(&str, &str)> = run
         .codings
         .iter()
-        .filter(|c| c.document == "T02")
+        .filter(|c| &*c.document == "T02")
         .map(|c| {
             (
                 &t02.text[c.evidence.span.clone()],
@@ -346,7 +346,7 @@ mod sample_study {
         run.codings
             .iter()
             .filter(|c| c.segment == segment.id)
-            .map(|c| c.code.clone())
+            .map(|c| c.code.to_string())
             .collect()
     }
 
@@ -367,7 +367,7 @@ mod sample_study {
         let run = sample();
         for code in run.codebook.codes.iter().filter(|c| !c.rules.is_empty()) {
             assert!(
-                run.codings.iter().any(|c| c.code == code.id),
+                run.codings.iter().any(|c| *c.code == *code.id),
                 "{} never fires on the sample study",
                 code.id
             );
@@ -581,12 +581,12 @@ fn a_code_can_apply_to_its_own_unit() {
     let Ok(()) = Coder::new(&codebook).code_corpus(&corpus, &mut codings);
     let story: Vec<&str> = codings
         .iter()
-        .filter(|c| c.code == "story")
+        .filter(|c| &*c.code == "story")
         .map(|c| c.segment.as_str())
         .collect();
     // T02's turn 2: "My manager is not supportive. ... Study leave was
     // cancelled twice." - two sentences apart, one turn.
     assert_eq!(story, ["T02:t2"]);
     // The sentence codes are as before.
-    assert_eq!(codings.iter().filter(|c| c.code != "story").count(), 10);
+    assert_eq!(codings.iter().filter(|c| &*c.code != "story").count(), 10);
 }

@@ -40,9 +40,9 @@ pub fn exemplars(input: &Input<'_>) -> Table {
         let mut best: BTreeMap<&str, (Key, &Coding, String)> = BTreeMap::new();
         for c in input.codings.iter().filter(|c| {
             (!c.evidence.negated || c.recoded_from.is_some())
-                && (c.code == code.id || c.code.starts_with(&prefix))
+                && (*c.code == *code.id || c.code.starts_with(&prefix))
         }) {
-            let Some(t) = docs.get(c.document.as_str()) else {
+            let Some(t) = docs.get(&*c.document) else {
                 continue;
             };
             let quote = t.text[c.segment_span.clone()]
@@ -55,10 +55,10 @@ pub fn exemplars(input: &Input<'_>) -> Table {
                 shorter: usize::MAX - words.min(*GOOD_WORDS.end()),
                 segment: c.segment.clone(),
             };
-            match best.get(c.speaker.as_str()) {
+            match best.get(&*c.speaker) {
                 Some((k, _, _)) if *k <= key => {}
                 _ => {
-                    best.insert(c.speaker.as_str(), (key, c, quote));
+                    best.insert(&*c.speaker, (key, c, quote));
                 }
             }
         }
@@ -69,7 +69,7 @@ pub fn exemplars(input: &Input<'_>) -> Table {
                 code.id.as_str().into(),
                 (rank + 1).into(),
                 c.segment.as_str().into(),
-                c.speaker.as_str().into(),
+                c.speaker.as_ref().into(),
             ];
             for a in attributes {
                 row.push(

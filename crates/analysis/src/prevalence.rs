@@ -18,7 +18,7 @@ fn coded(input: &Input<'_>) -> PolarsResult<LazyFrame> {
         for id in input.codebook.lineage(&c.code) {
             theme.push(id.to_string());
             segment.push(c.segment.clone());
-            case.push(c.speaker.clone());
+            case.push(c.speaker.to_string());
         }
     }
     Ok(df!("theme" => theme, "segment" => segment, "case" => case)?.lazy())

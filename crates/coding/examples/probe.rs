@@ -22,7 +22,7 @@ fn main() {
         let t = corpus
             .transcripts
             .iter()
-            .find(|t| t.id == c.document)
+            .find(|t| *t.id == *c.document)
             .unwrap();
         let seg = &t.text[c.segment_span.clone()];
         println!(

@@ -164,7 +164,7 @@ impl Evaluation {
     ) -> Evaluation {
         let auto: BTreeSet<(&str, &str)> = codings
             .iter()
-            .map(|c| (c.segment.as_str(), c.code.as_str()))
+            .map(|c| (c.segment.as_str(), &*c.code))
             .collect();
         let mut per: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
         for (s, c) in &auto {

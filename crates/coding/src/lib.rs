@@ -18,6 +18,7 @@ pub use evaluate::{CodeScore, Evaluation, Gold, GoldError};
 
 use std::ops::Range;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use strand_codebook::{Codebook, Matcher, NegatedPolicy, Speakers};
 use strand_transcript::{segments, Corpus, Role, Segment, Transcript, Unit};
@@ -39,21 +40,24 @@ pub struct Evidence {
 /// One code applied to one segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coding {
-    pub document: String,
+    /// Shared with every other coding of the document: a corpus has
+    /// millions of codings and few distinct documents, speakers, codes and
+    /// coders, so these are reference-counted rather than copied.
+    pub document: Arc<str>,
     /// The segment's stable id (`P07:t12.s3`).
     pub segment: String,
     /// Byte range of the segment in the transcript.
     pub segment_span: Range<usize>,
     /// The participant whose turn it is: the case the coding counts for.
-    pub speaker: String,
-    pub code: String,
+    pub speaker: Arc<str>,
+    pub code: Arc<str>,
     /// For a negated match recoded by its code's policy (`negated =
     /// "other.code"`): the code whose rule matched. The coding is then
     /// positive evidence for `code`, though its evidence is negated.
-    pub recoded_from: Option<String>,
+    pub recoded_from: Option<Arc<str>>,
     /// Who coded it: `auto:<codebook hash>` for automatic coding, so every
     /// coding can be traced to the exact codebook version that made it.
-    pub coder: String,
+    pub coder: Arc<str>,
     pub evidence: Evidence,
 }
 
@@ -87,6 +91,36 @@ impl Sink for Vec<Coding> {
     }
 }
 
+/// A document's id and speaker labels, made once per document and shared
+/// by its codings.
+struct Names {
+    document: Arc<str>,
+    speakers: Vec<(String, Arc<str>)>,
+}
+
+impl Names {
+    fn new(t: &Transcript) -> Names {
+        let mut speakers: Vec<(String, Arc<str>)> = Vec::new();
+        for turn in &t.turns {
+            if !speakers.iter().any(|(s, _)| *s == turn.speaker) {
+                speakers.push((turn.speaker.clone(), Arc::from(turn.speaker.as_str())));
+            }
+        }
+        Names {
+            document: Arc::from(t.id.as_str()),
+            speakers,
+        }
+    }
+
+    fn speaker(&self, label: &str) -> Arc<str> {
+        self.speakers
+            .iter()
+            .find(|(s, _)| s == label)
+            .map(|(_, a)| a.clone())
+            .unwrap_or_else(|| Arc::from(label))
+    }
+}
+
 /// Whether a rule's speaker filter admits a turn by `role`.
 fn listens(speakers: Speakers, role: Role) -> bool {
     match speakers {
@@ -105,7 +139,9 @@ pub struct Coder<'c> {
     code_units: Vec<Unit>,
     /// The distinct units in use, the codebook's first.
     units: Vec<Unit>,
-    coder: String,
+    /// Code ids, shared by every coding of each code.
+    code_ids: Vec<Arc<str>>,
+    coder: Arc<str>,
 }
 
 impl<'c> Coder<'c> {
@@ -128,7 +164,12 @@ impl<'c> Coder<'c> {
                 }
                 units
             },
-            coder: format!("auto:{}", codebook.short_hash()),
+            code_ids: codebook
+                .codes
+                .iter()
+                .map(|c| Arc::from(c.id.as_str()))
+                .collect(),
+            coder: Arc::from(format!("auto:{}", codebook.short_hash())),
         }
     }
 
@@ -169,9 +210,10 @@ impl<'c> Coder<'c> {
     /// Codes one transcript: each unit the codebook uses, its codes on that
     /// unit's segments, the codebook's own unit first.
     pub fn code_transcript<S: Sink>(&self, t: &Transcript, sink: &mut S) -> Result<(), S::Error> {
+        let names = Names::new(t);
         for &unit in &self.units {
             for segment in segments(t, unit) {
-                for coding in self.code_segment(t, &segment) {
+                for coding in self.code_segment_named(t, &segment, &names) {
                     sink.coding(coding)?;
                 }
             }
@@ -222,10 +264,16 @@ impl<'c> Coder<'c> {
     /// The codings of one segment, sorted by code order in the codebook,
     /// at most one per code.
     pub fn code_segment(&self, t: &Transcript, segment: &Segment) -> Vec<Coding> {
+        self.code_segment_named(t, segment, &Names::new(t))
+    }
+
+    /// [`Coder::code_segment`] with the document's shared names made once.
+    /// at most one per code.
+    fn code_segment_named(&self, t: &Transcript, segment: &Segment, names: &Names) -> Vec<Coding> {
         let text = segment.text(t);
         let role = segment.role;
         let listens = |s: Speakers| listens(s, role);
-        let speaker = &t.turns[segment.turn - 1].speaker;
+        let speaker = names.speaker(&t.turns[segment.turn - 1].speaker);
         let mut out: Vec<(usize, Coding)> = Vec::new();
         let unit = Self::unit_of_segment(segment);
         for m in self
@@ -244,12 +292,12 @@ impl<'c> Coder<'c> {
                 }
             };
             let coding = Coding {
-                document: t.id.clone(),
+                document: names.document.clone(),
                 segment: segment.id.clone(),
                 segment_span: segment.span.clone(),
                 speaker: speaker.clone(),
-                code: self.codebook.codes[target].id.clone(),
-                recoded_from: (target != m.code).then(|| code.id.clone()),
+                code: self.code_ids[target].clone(),
+                recoded_from: (target != m.code).then(|| self.code_ids[m.code].clone()),
                 coder: self.coder.clone(),
                 evidence: Evidence {
                     rule: m.rule,
@@ -323,7 +371,7 @@ any = ["cost"]
             .map(|c| {
                 (
                     c.segment.as_str(),
-                    c.code.as_str(),
+                    &*c.code,
                     &t.text[c.evidence.span.clone()],
                     c.evidence.negated,
                 )
@@ -337,7 +385,7 @@ any = ["cost"]
                 ("P01:t2.s3", "manager.supportive", "Supportive", false),
             ]
         );
-        assert!(codings.iter().all(|c| c.speaker == "P01"));
-        assert_eq!(codings[0].coder, format!("auto:{}", cb.short_hash()));
+        assert!(codings.iter().all(|c| &*c.speaker == "P01"));
+        assert_eq!(&*codings[0].coder, format!("auto:{}", cb.short_hash()));
     }
 }

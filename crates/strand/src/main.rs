@@ -384,7 +384,7 @@ fn evaluate_command(args: &EvaluateArgs) -> Result<()> {
     if args.disagreements {
         let auto: BTreeSet<(String, String)> = codings
             .iter()
-            .map(|c| (c.segment.clone(), c.code.clone()))
+            .map(|c| (c.segment.clone(), c.code.to_string()))
             .collect();
         for (s, c) in auto.difference(&gold.pairs) {
             println!("auto only\t{s}\t{c}");
