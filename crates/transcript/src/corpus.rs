@@ -29,6 +29,17 @@ pub enum CorpusWarning {
 impl fmt::Display for CorpusWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // A label that is not a pseudonymous id or a role word may be
+            // someone's name (`Alex Smith (00:02:00):`), and warnings reach
+            // logs and reports, so it is not repeated.
+            CorpusWarning::SpeakerWithoutCase { document, speaker }
+                if crate::parse::speaker_role(speaker).is_none() =>
+            {
+                write!(
+                    f,
+                    "{document}: a speaker labelled by name, not by a pseudonymous id, has no row in {CASES_FILE}; their segments have no case attributes"
+                )
+            }
             CorpusWarning::SpeakerWithoutCase { document, speaker } => write!(
                 f,
                 "{document}: speaker `{speaker}` has no row in {CASES_FILE}; their segments have no case attributes"
@@ -272,6 +283,21 @@ mod tests {
                 "participants.csv: case `P09` has no transcript",
             ]
         );
+        let named = Corpus::assemble(
+            Path::new("c"),
+            vec![transcript("P05.txt", "Alex Smith (00:00:01): Hello.\n")],
+            Some(Cases::parse(Path::new("p.csv"), "id,trust\nP05,A\n").unwrap()),
+        )
+        .unwrap();
+        let shown: Vec<String> = named.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "P05: a speaker labelled by name, not by a pseudonymous id, has no row in participants.csv; their segments have no case attributes",
+                "participants.csv: case `P05` has no transcript",
+            ]
+        );
+        assert!(shown.iter().all(|w| !w.contains("Alex")));
         let twice = Corpus::assemble(
             Path::new("c"),
             vec![
