@@ -20,11 +20,15 @@ pub enum Kind {
     Postcode,
     Name,
     Place,
+    /// A speaker label that is neither a pseudonymous id nor a role word
+    /// (`Alex Smith (00:02:00):`). Found by the caller, which knows the
+    /// transcript's turns; redacted like a listed name.
+    SpeakerName,
 }
 
 impl Kind {
     /// Every kind, in precedence order.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Email,
         Kind::Url,
         Kind::NhsNumber,
@@ -34,6 +38,7 @@ impl Kind {
         Kind::Postcode,
         Kind::Name,
         Kind::Place,
+        Kind::SpeakerName,
     ];
 
     /// A stable, lower-case id, for configuration files and tables.
@@ -48,6 +53,7 @@ impl Kind {
             Kind::Postcode => "postcode",
             Kind::Name => "name",
             Kind::Place => "place",
+            Kind::SpeakerName => "speaker_name",
         }
     }
 
@@ -63,6 +69,7 @@ impl Kind {
             Kind::Postcode => "UK postcode",
             Kind::Name => "name from the names list",
             Kind::Place => "place from the places list",
+            Kind::SpeakerName => "speaker label that may be a name",
         }
     }
 
@@ -80,6 +87,7 @@ impl Kind {
             Kind::Postcode => "postcode",
             Kind::Name => "Name",
             Kind::Place => "Place",
+            Kind::SpeakerName => "Name",
         }
     }
 }
@@ -123,7 +131,8 @@ mod tests {
                 "date_of_birth",
                 "postcode",
                 "name",
-                "place"
+                "place",
+                "speaker_name"
             ]
         );
     }

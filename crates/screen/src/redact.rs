@@ -66,8 +66,15 @@ impl Redactor {
             }
             out.push_str(&text[done..f.span.start]);
             match f.kind {
-                Kind::Name | Kind::Place => {
-                    let (kind, n) = self.pseudonym(f.kind, found);
+                Kind::Name | Kind::Place | Kind::SpeakerName => {
+                    // A name as a speaker label is the same person as that
+                    // name in the text: one pseudonym for both.
+                    let as_kind = if f.kind == Kind::Place {
+                        Kind::Place
+                    } else {
+                        Kind::Name
+                    };
+                    let (kind, n) = self.pseudonym(as_kind, found);
                     out.push('[');
                     out.push_str(kind.label());
                     out.push(' ');

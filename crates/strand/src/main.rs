@@ -417,7 +417,7 @@ fn redact_command(args: &RedactArgs) -> Result<()> {
     let mut replaced = 0;
     let mut files = Vec::new();
     for t in &corpus.transcripts {
-        let findings = screen.scan(&t.text);
+        let findings = screening::findings(&screen, t);
         replaced += findings.len();
         let text = redactor.redact(&t.text, &findings);
         files.push((

@@ -22,7 +22,8 @@ pub struct ScreenArgs {
     pub places: Option<PathBuf>,
     /// Accept findings and code anyway: a kind (`postcode`, `phone`,
     /// `email`, `url`, `nhs_number`, `ni_number`, `date_of_birth`, `name`,
-    /// `place`) or one finding as DOCUMENT:LINE:COLUMN. Repeatable.
+    /// `place`, `speaker_name`) or one finding as DOCUMENT:LINE:COLUMN.
+    /// Repeatable.
     #[arg(long, value_name = "KIND|DOC:LINE:COL")]
     pub accept: Vec<Accept>,
 }
@@ -107,6 +108,30 @@ impl ScreenArgs {
     }
 }
 
+/// What the screen finds in a transcript, and speaker labels that may be
+/// names (`Alex Smith (00:02:00):`): a label is text too, and a report
+/// attributes quotes by it.
+pub fn findings(screen: &Screen, t: &strand_transcript::Transcript) -> Vec<Finding> {
+    let mut out = screen.scan(&t.text);
+    for span in t.named_speaker_labels() {
+        if out
+            .iter()
+            .any(|f| f.span.start < span.end && span.start < f.span.end)
+        {
+            continue;
+        }
+        let at = strand_transcript::Location::at("", &t.text, span.start);
+        out.push(Finding {
+            kind: Kind::SpeakerName,
+            span,
+            line: at.line,
+            column: at.column,
+        });
+    }
+    out.sort_by_key(|f| f.span.start);
+    out
+}
+
 /// Every finding in the corpus, in document order, and how many of them the
 /// researcher accepted.
 pub fn scan(corpus: &Corpus, args: &ScreenArgs) -> Result<(Vec<Located>, usize)> {
@@ -114,7 +139,7 @@ pub fn scan(corpus: &Corpus, args: &ScreenArgs) -> Result<(Vec<Located>, usize)>
     let mut standing = Vec::new();
     let mut accepted = 0;
     for t in &corpus.transcripts {
-        for finding in screen.scan(&t.text) {
+        for finding in findings(&screen, t) {
             let located = Located {
                 document: t.id.clone(),
                 finding,

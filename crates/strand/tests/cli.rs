@@ -666,3 +666,33 @@ fn explain_shows_rules_matches_negation_and_codings() {
         "error: no segment `T01:t99.s1` in T01 at unit `sentence`\n"
     );
 }
+
+#[test]
+fn a_speaker_labelled_by_name_is_a_finding_and_is_redacted_with_the_same_pseudonym() {
+    let o = strand(&["ingest", "tests/fixtures/named-speaker"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("screen     1 possible identifying detail(s)\n  A01:3:1: speaker label that may be a name\n"),
+        "{out}"
+    );
+    assert!(!out.contains("Alex"));
+    let dir = tempfile::tempdir().unwrap();
+    let names = dir.path().join("names.txt");
+    std::fs::write(&names, "Alex Smith\nJo Bloggs\n").unwrap();
+    let (copies, key) = (dir.path().join("copies"), dir.path().join("key.csv"));
+    let o = strand(&[
+        "redact",
+        "tests/fixtures/named-speaker",
+        "--names",
+        names.to_str().unwrap(),
+        "--out",
+        copies.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(copies.join("transcripts/A01.txt")).unwrap(),
+        "Interviewer: And your manager?\n\n[Name 1] (00:00:05): [Name 2] helped. [Name 1] is me.\n"
+    );
+}

@@ -146,6 +146,25 @@ impl Transcript {
         Ok(transcript)
     }
 
+    /// Byte ranges of speaker labels that are neither a pseudonymous id
+    /// (`P07`) nor a role word (`Interviewer`): labels such as `Alex Smith`
+    /// that may be someone's name, for the anonymisation screen.
+    pub fn named_speaker_labels(&self) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        for turn in &self.turns {
+            if parse::speaker_role(&turn.speaker).is_some() {
+                continue;
+            }
+            let Some(first) = turn.paragraphs.first() else {
+                continue;
+            };
+            if let Some(at) = self.text[..first.start].rfind(turn.speaker.as_str()) {
+                out.push(at..at + turn.speaker.len());
+            }
+        }
+        out
+    }
+
     /// Participant speaker labels, sorted and without repeats.
     pub fn participants(&self) -> Vec<&str> {
         let mut out: Vec<&str> = self
@@ -264,6 +283,21 @@ mod tests {
             .map(|(s, l)| (s.id, l.code))
             .collect();
         assert_eq!(foreign, [("P01:t2.s4".to_string(), "spa")]);
+    }
+
+    #[test]
+    fn labels_that_may_be_names_are_located() {
+        let t = parse_transcript(
+            Path::new("P01.txt"),
+            "Interviewer: Hi.\nAlex Smith (00:00:05): Hello.\nP01: Me too.\n[Sam]: Bye.\n".into(),
+        )
+        .unwrap();
+        let found: Vec<&str> = t
+            .named_speaker_labels()
+            .into_iter()
+            .map(|r| &t.text[r])
+            .collect();
+        assert_eq!(found, ["Alex Smith", "Sam"]);
     }
 
     #[test]
