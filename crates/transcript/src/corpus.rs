@@ -214,6 +214,14 @@ pub fn read_transcript(path: &Path, invalid: Invalid) -> Result<Transcript, Erro
         path: path.to_path_buf(),
         source,
     })?;
+    parse_file(path, bytes, invalid)
+}
+
+/// Parses a transcript file's bytes, read already (from a project store,
+/// say), choosing the format from `path`'s extension as
+/// [`read_transcript`] does. `path` only names the file and gives the
+/// document id.
+pub fn parse_file(path: &Path, bytes: Vec<u8>, invalid: Invalid) -> Result<Transcript, Error> {
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
