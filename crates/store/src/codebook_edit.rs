@@ -58,7 +58,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    fn require_code(&self, code: &str) -> Result<strand_codebook::Codebook, Error> {
+    fn require_code(&self, code: &str) -> Result<std::rc::Rc<strand_codebook::Codebook>, Error> {
         let codebook = self.codebook()?;
         if codebook.get(code).is_none() {
             return Err(Error::UnknownCode {

@@ -61,7 +61,12 @@ pub const AUTO: &str = "auto";
 pub struct Store {
     conn: Connection,
     dir: PathBuf,
+    /// The last codebook parsed, with its hash: parsing compiles every
+    /// rule's regexes, too slow to repeat on each keystroke of a review.
+    codebook: CodebookCache,
 }
+
+type CodebookCache = std::cell::RefCell<Option<std::rc::Rc<strand_codebook::Codebook>>>;
 
 /// What a command says about itself for the history.
 #[derive(Debug, Clone)]
@@ -78,6 +83,7 @@ pub struct Command<'a> {
 /// A command's open transaction.
 pub struct Tx<'s> {
     tx: rusqlite::Transaction<'s>,
+    cache: &'s CodebookCache,
     history: i64,
     time: String,
     summary: std::cell::RefCell<String>,
@@ -116,6 +122,7 @@ impl Store {
             let mut store = Store {
                 conn,
                 dir: dir.to_path_buf(),
+                codebook: Default::default(),
             };
             store.configure()?;
             store.command(cmd, |tx| {
@@ -156,6 +163,7 @@ impl Store {
         let mut store = Store {
             conn,
             dir: dir.to_path_buf(),
+            codebook: Default::default(),
         };
         store.configure()?;
         Ok(store)
@@ -202,6 +210,7 @@ impl Store {
         )?;
         let t = Tx {
             tx,
+            cache: &self.codebook,
             history,
             time: cmd.time.to_string(),
             summary: Default::default(),
@@ -327,8 +336,8 @@ impl Tx<'_> {
     }
 
     /// The project's current codebook.
-    pub fn codebook(&self) -> Result<strand_codebook::Codebook, Error> {
-        queries::codebook(&self.tx)
+    pub fn codebook(&self) -> Result<std::rc::Rc<strand_codebook::Codebook>, Error> {
+        queries::codebook(&self.tx, self.cache)
     }
 }
 

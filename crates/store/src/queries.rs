@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::rc::Rc;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use strand_codebook::Codebook;
@@ -12,13 +13,15 @@ use crate::{Error, Store};
 /// Where a stored codebook's errors point: it has no file of its own.
 const CODEBOOK_NAME: &str = "codebook.toml (in the project)";
 
-pub(crate) fn codebook(conn: &Connection) -> Result<Codebook, Error> {
-    let text: String = conn.query_row(
-        "SELECT toml FROM codebooks WHERE hash = (SELECT value FROM meta WHERE key = 'codebook')",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(Codebook::parse(Path::new(CODEBOOK_NAME), &text)?)
+pub(crate) fn codebook(conn: &Connection, cache: &crate::CodebookCache) -> Result<Rc<Codebook>, Error> {
+    let hash: String = conn.query_row("SELECT value FROM meta WHERE key = 'codebook'", [], |r| r.get(0))?;
+    if let Some(c) = cache.borrow().as_ref().filter(|c| c.hash == hash) {
+        return Ok(c.clone());
+    }
+    let text: String = conn.query_row("SELECT toml FROM codebooks WHERE hash = ?1", [&hash], |r| r.get(0))?;
+    let parsed = Rc::new(Codebook::parse(Path::new(CODEBOOK_NAME), &text)?);
+    *cache.borrow_mut() = Some(parsed.clone());
+    Ok(parsed)
 }
 
 pub(crate) fn codebook_text(conn: &Connection) -> Result<String, Error> {
@@ -154,9 +157,9 @@ impl Store {
         &self.conn
     }
 
-    /// The current codebook.
-    pub fn codebook(&self) -> Result<Codebook, Error> {
-        codebook(&self.conn)
+    /// The current codebook (parsed once per version).
+    pub fn codebook(&self) -> Result<Rc<Codebook>, Error> {
+        codebook(&self.conn, &self.codebook)
     }
 
     /// The current codebook's TOML text.

@@ -39,6 +39,8 @@ pub enum CodebookCommand {
         #[arg(long, default_value = "Imported codebook")]
         name: String,
     },
+    #[command(flatten)]
+    Project(crate::project_cmd::ProjectCodebookCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -49,6 +51,7 @@ pub enum Format {
 
 pub fn run(command: &CodebookCommand) -> Result<()> {
     match command {
+        CodebookCommand::Project(c) => crate::project_cmd::codebook(c),
         CodebookCommand::Check { file, corpus } => {
             let codebook = Codebook::read(file)?;
             let corpus = match corpus {

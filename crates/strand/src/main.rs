@@ -9,6 +9,8 @@ mod codebook_cmd;
 mod ingest;
 mod output;
 mod progress;
+mod project_cmd;
+mod review;
 mod screening;
 
 use std::path::{Path, PathBuf};
@@ -50,12 +52,45 @@ enum Command {
     /// Show why a segment was (or was not) coded: its text, every rule that
     /// fired with the words it matched, negation, and the codings made.
     Explain(ExplainArgs),
-    /// Check, export and import codebooks.
+    /// Check, export and import codebooks; rename, move, merge and delete
+    /// codes in a project.
     #[command(subcommand)]
     Codebook(codebook_cmd::CodebookCommand),
     /// Write pseudonymised copies of a corpus's transcripts, with what the
     /// anonymisation screen finds replaced, and a key kept apart.
     Redact(RedactArgs),
+    /// Create a project: a folder with one database for documents,
+    /// codings, memos and history.
+    Init(project_cmd::InitArgs),
+    /// Add transcripts to the project (a changed transcript keeps the
+    /// codings of its unchanged text).
+    Add(project_cmd::AddArgs),
+    /// Suggest codes from the project's codebook (a second run adds nothing).
+    Autocode(project_cmd::ProjectArg),
+    /// Code a segment by hand: `strand code P07:t12.s3 barriers.cost --coder NAME`.
+    Code(project_cmd::CodeArgs),
+    /// Remove a coder's coding of a segment.
+    Uncode(project_cmd::CodeArgs),
+    /// Accept or reject suggestions one segment at a time (a terminal UI),
+    /// or apply a file of decisions.
+    Review(review::ReviewArgs),
+    /// Write a memo on the project, a document, a segment or a code; without
+    /// text, list memos.
+    Memo(project_cmd::MemoArgs),
+    /// Keyword in context across the project, filtered by code and case attribute.
+    Search(project_cmd::SearchArgs),
+    /// Inter-coder agreement: percent agreement, Cohen's kappa,
+    /// Krippendorff's alpha and NVivo's character-level kappa.
+    Agree(project_cmd::AgreeArgs),
+    /// Every command run on the project, oldest first.
+    History(project_cmd::ProjectArg),
+    /// Undo the last command (not already undone).
+    Undo(project_cmd::ProjectArg),
+    /// Documents, codings per coder and status, and codings on text that is gone.
+    Status(project_cmd::ProjectArg),
+    /// Export from the project.
+    #[command(subcommand)]
+    Export(project_cmd::ExportCommand),
 }
 
 #[derive(Parser)]
@@ -156,6 +191,19 @@ fn main() -> ExitCode {
         Command::Codebook(command) => codebook_cmd::run(&command),
         Command::Evaluate(args) => evaluate_command(&args),
         Command::Explain(args) => explain_command(&args),
+        Command::Init(args) => project_cmd::init(&args),
+        Command::Add(args) => project_cmd::add(&args),
+        Command::Autocode(args) => project_cmd::autocode(&args),
+        Command::Code(args) => project_cmd::code(&args, false),
+        Command::Uncode(args) => project_cmd::code(&args, true),
+        Command::Review(args) => review::run(&args),
+        Command::Memo(args) => project_cmd::memo(&args),
+        Command::Search(args) => project_cmd::search(&args),
+        Command::Agree(args) => project_cmd::agree(&args),
+        Command::History(args) => project_cmd::history(&args),
+        Command::Undo(args) => project_cmd::undo(&args),
+        Command::Status(args) => project_cmd::status(&args),
+        Command::Export(command) => project_cmd::export(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
