@@ -81,7 +81,7 @@ impl fmt::Display for Warning {
             ),
             Warning::DroppedReference { at, element, guid } => write!(
                 f,
-                "{at}: {element} to {guid} dropped: it refers to something that was skipped"
+                "{at}: <{element}> to {guid} dropped: it refers to something that was skipped"
             ),
             Warning::MissingText { at, source } => write!(
                 f,

@@ -183,6 +183,20 @@ pub struct Source {
     pub values: Vec<VariableValue>,
 }
 
+impl Source {
+    /// Byte ranges of the selections in [`Source::text`], in selection
+    /// order (one pass over the text for all of them); `None` when one
+    /// falls outside it.
+    pub fn selection_bytes(&self) -> Option<Vec<std::ops::Range<usize>>> {
+        let points: Vec<usize> = self.selections.iter().flat_map(|s| [s.start, s.end]).collect();
+        let bytes = crate::positions::code_points_to_bytes(&self.text, &points)?;
+        bytes
+            .chunks(2)
+            .map(|b| (b[0] <= b[1]).then_some(b[0]..b[1]))
+            .collect()
+    }
+}
+
 /// A span of a source's text, with the codings made on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
