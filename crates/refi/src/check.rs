@@ -326,7 +326,7 @@ const REFERENCES: &[&str] = &[
 /// sound); an error only when the file cannot be read at all.
 pub fn audit_qdpx(bytes: &[u8]) -> Result<Vec<String>, Error> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| Error::Zip {
-        message: e.to_string(),
+        message: format!("expected a zip archive: {e}"),
     })?;
     let names: BTreeSet<String> = archive
         .file_names()
@@ -346,11 +346,17 @@ pub fn audit_qdpx(bytes: &[u8]) -> Result<Vec<String>, Error> {
         let file = archive.by_name(&qde).map_err(|e| Error::Zip {
             message: e.to_string(),
         })?;
-        file.take(crate::read::MAX_ENTRY)
+        file.take(crate::read::MAX_ENTRY + 1)
             .read_to_end(&mut out)
             .map_err(|e| Error::Zip {
                 message: e.to_string(),
             })?;
+        if out.len() as u64 > crate::read::MAX_ENTRY {
+            return Err(Error::TooLarge {
+                entry: qde,
+                limit: crate::read::MAX_ENTRY,
+            });
+        }
         out
     };
     problems.extend(audit_xml(&qde, &xml, "Project", Some(&names))?);

@@ -25,7 +25,7 @@ impl fmt::Display for Place {
 /// Why a file could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("not a readable .qdpx file (expected a zip archive): {message}")]
+    #[error("not a readable .qdpx file: {message}")]
     Zip { message: String },
     #[error("{entry}: missing from the archive; {expected}")]
     MissingEntry { entry: String, expected: String },

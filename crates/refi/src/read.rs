@@ -81,10 +81,25 @@ pub enum MissingText {
 /// are, so CR LF counts as the two characters it is in either unit. The
 /// importer always converts to code points: [`Selection::start`] and
 /// [`Selection::end`] count code points whatever the file counted.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ImportOptions {
     pub positions: Positions,
     pub missing_text: MissingText,
+    /// No zip entry is inflated past this many bytes ([`MAX_ENTRY`]).
+    pub max_entry: u64,
+    /// Nor all the entries read together ([`MAX_TOTAL`]).
+    pub max_total: u64,
+}
+
+impl Default for ImportOptions {
+    fn default() -> ImportOptions {
+        ImportOptions {
+            positions: Positions::Auto,
+            missing_text: MissingText::Error,
+            max_entry: MAX_ENTRY,
+            max_total: MAX_TOTAL,
+        }
+    }
 }
 
 /// An imported project and what the import had to say about it.
@@ -116,7 +131,7 @@ pub fn from_qdc(bytes: &[u8]) -> Result<CodeBook, Error> {
 /// Reads a `.qdpx` project: the one `.qde` entry (whatever its name) and
 /// the text sources it names, in `sources/` or `Sources/`.
 pub fn import_qdpx(bytes: &[u8], options: &ImportOptions) -> Result<ProjectImport, Error> {
-    let mut archive = Archive::open(bytes)?;
+    let mut archive = Archive::open(bytes, options)?;
     let qde = archive.qde_entry()?;
     let xml = archive.read(&qde)?;
     let mut read_source = |path: &str| archive.source(path);
@@ -184,13 +199,14 @@ struct Archive<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
     /// Lower-cased entry name to entry name.
     names: BTreeMap<String, String>,
+    max_entry: u64,
     budget: u64,
 }
 
 impl<'a> Archive<'a> {
-    fn open(bytes: &'a [u8]) -> Result<Archive<'a>, Error> {
+    fn open(bytes: &'a [u8], options: &ImportOptions) -> Result<Archive<'a>, Error> {
         let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| Error::Zip {
-            message: e.to_string(),
+            message: format!("expected a zip archive: {e}"),
         })?;
         let names = zip
             .file_names()
@@ -200,7 +216,8 @@ impl<'a> Archive<'a> {
         Ok(Archive {
             zip,
             names,
-            budget: MAX_TOTAL,
+            max_entry: options.max_entry,
+            budget: options.max_total,
         })
     }
 
@@ -237,7 +254,7 @@ impl<'a> Archive<'a> {
             entry: name.to_string(),
             limit,
         };
-        let limit = MAX_ENTRY.min(self.budget);
+        let limit = self.max_entry.min(self.budget);
         let mut file = self.zip.by_name(name).map_err(|e| Error::Zip {
             message: format!("{name}: {e}"),
         })?;
