@@ -297,7 +297,9 @@ pub fn escape_attr(s: &str) -> Cow<'_, str> {
 /// Writes indented XML, two spaces a level, attributes in the order given.
 pub struct Writer {
     out: String,
-    open: Vec<&'static str>,
+    /// Open elements, and where the output stood after each start tag, so
+    /// an element that gets no children closes as `<name/>`.
+    open: Vec<(&'static str, usize)>,
 }
 
 impl Writer {
@@ -328,7 +330,7 @@ impl Writer {
     pub fn start(&mut self, name: &'static str, attrs: &[(&str, Option<&str>)]) {
         self.tag(name, attrs);
         self.out.push_str(">\n");
-        self.open.push(name);
+        self.open.push((name, self.out.len()));
     }
 
     /// `<name attrs/>`.
@@ -348,7 +350,12 @@ impl Writer {
     }
 
     pub fn end(&mut self) {
-        if let Some(name) = self.open.pop() {
+        if let Some((name, after)) = self.open.pop() {
+            if self.out.len() == after {
+                self.out.truncate(after - 2);
+                self.out.push_str("/>\n");
+                return;
+            }
             self.out.push_str(&"  ".repeat(self.open.len()));
             self.out.push_str("</");
             self.out.push_str(name);
@@ -412,13 +419,16 @@ mod tests {
         w.start("Root", &[("name", Some(tricky)), ("none", None)]);
         w.text("Text", tricky);
         w.empty("Leaf", &[("v", Some("1"))]);
+        w.start("Childless", &[("a", Some("b"))]);
+        w.end();
         w.end();
         let xml = w.finish();
+        assert!(xml.contains("\n  <Childless a=\"b\"/>\n"), "{xml}");
         let doc = parse("x", xml.as_bytes()).unwrap();
         let clean = tricky.replace('\u{1}', "");
         assert_eq!(doc.root.attr("name"), Some(clean.as_str()));
         assert_eq!(doc.root.child("Text").unwrap().text, clean);
         assert_eq!(doc.root.attr("none"), None);
-        assert_eq!(doc.root.children.len(), 2);
+        assert_eq!(doc.root.children.len(), 3);
     }
 }
