@@ -28,9 +28,15 @@ pub struct ProjectBuilder {
     users: BTreeMap<String, User>,
     /// Document id to text and its codings (span in `Unit`, code, coder).
     documents: BTreeMap<String, Draft>,
-    cases: BTreeMap<String, (Vec<(String, String)>, BTreeSet<String>)>,
+    cases: BTreeMap<String, CaseDraft>,
     attributes: Vec<String>,
     notes: Vec<Note>,
+}
+
+#[derive(Debug, Default)]
+struct CaseDraft {
+    attributes: Vec<(String, String)>,
+    documents: BTreeSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -86,19 +92,30 @@ impl ProjectBuilder {
 
     fn add(&mut self, document: &str, span: Span, code: &str, coder: &str) -> Result<(), Error> {
         let code = *self.code_ids.get(code).ok_or_else(|| Error::Export {
-            message: format!("a coding of `{document}` names code `{code}`, which is not in the codebook"),
+            message: format!(
+                "a coding of `{document}` names code `{code}`, which is not in the codebook"
+            ),
         })?;
         let user = self.user(coder, None);
-        let draft = self.documents.get_mut(document).ok_or_else(|| Error::Export {
-            message: format!("a coding names document `{document}`, which was not added"),
-        })?;
+        let draft = self
+            .documents
+            .get_mut(document)
+            .ok_or_else(|| Error::Export {
+                message: format!("a coding names document `{document}`, which was not added"),
+            })?;
         draft.codings.insert((span, code, user));
         Ok(())
     }
 
     /// A coding of `bytes` of a document (strand's segments are byte
     /// ranges), by the code's dotted id and the coder's name.
-    pub fn coding(&mut self, document: &str, bytes: Range<usize>, code: &str, coder: &str) -> Result<(), Error> {
+    pub fn coding(
+        &mut self,
+        document: &str,
+        bytes: Range<usize>,
+        code: &str,
+        coder: &str,
+    ) -> Result<(), Error> {
         let ok = self.documents.get(document).is_some_and(|d| {
             bytes.start <= bytes.end
                 && d.text.is_char_boundary(bytes.start)
@@ -134,21 +151,31 @@ impl ProjectBuilder {
                 });
             }
         }
-        self.add(document, Span::CodePoints(range.start, range.end), code, coder)
+        self.add(
+            document,
+            Span::CodePoints(range.start, range.end),
+            code,
+            coder,
+        )
     }
 
     /// A case (a participant) with its attributes, in the order given, and
     /// the documents it belongs to. Empty values are left out, as the
     /// standard has no empty value.
-    pub fn case(&mut self, id: &str, attributes: &[(String, String)], documents: &[String]) -> Guid {
+    pub fn case(
+        &mut self,
+        id: &str,
+        attributes: &[(String, String)],
+        documents: &[String],
+    ) -> Guid {
         for (name, _) in attributes {
             if !self.attributes.contains(name) {
                 self.attributes.push(name.clone());
             }
         }
         let entry = self.cases.entry(id.to_string()).or_default();
-        entry.0 = attributes.to_vec();
-        entry.1.extend(documents.iter().cloned());
+        entry.attributes = attributes.to_vec();
+        entry.documents.extend(documents.iter().cloned());
         Guid::derive("case", id)
     }
 
@@ -173,7 +200,10 @@ impl ProjectBuilder {
     /// GUID of a document's selection over `range` in code points, for a
     /// memo about it.
     pub fn selection_guid(document: &str, range: Range<usize>) -> Guid {
-        Guid::derive("selection", &format!("{document}:{}-{}", range.start, range.end))
+        Guid::derive(
+            "selection",
+            &format!("{document}:{}-{}", range.start, range.end),
+        )
     }
 
     /// The project, everything in a deterministic order: users by name,
@@ -242,7 +272,12 @@ impl ProjectBuilder {
                 let values = self
                     .cases
                     .values()
-                    .flat_map(|(attrs, _)| attrs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()))
+                    .flat_map(|case| {
+                        case.attributes
+                            .iter()
+                            .filter(|(n, _)| n == name)
+                            .map(|(_, v)| v.as_str())
+                    })
                     .filter(|v| !v.is_empty());
                 Variable {
                     guid: Guid::derive("variable", name),
@@ -255,7 +290,7 @@ impl ProjectBuilder {
         let cases = self
             .cases
             .iter()
-            .map(|(id, (attrs, documents))| Case {
+            .map(|(id, case)| Case {
                 guid: Guid::derive("case", id),
                 name: id.clone(),
                 description: None,
@@ -263,14 +298,20 @@ impl ProjectBuilder {
                 values: variables
                     .iter()
                     .filter_map(|v| {
-                        let value = attrs.iter().find(|(n, _)| *n == v.name)?.1.clone();
+                        let value = case
+                            .attributes
+                            .iter()
+                            .find(|(n, _)| *n == v.name)?
+                            .1
+                            .clone();
                         (!value.is_empty()).then_some(VariableValue {
                             variable: v.guid,
                             value,
                         })
                     })
                     .collect(),
-                sources: documents
+                sources: case
+                    .documents
                     .iter()
                     .filter(|d| self.documents.contains_key(*d))
                     .map(|d| Guid::derive("source", d))

@@ -71,12 +71,11 @@ pub fn check_project(p: &Project) -> Vec<String> {
 
     let mut dangling = Vec::new();
     let mut bounds = Vec::new();
-    let mut expect = |g: &Guid, want: fn(Kind) -> bool, what: &str, from: String| {
-        match kinds.get(g) {
-            Some(&k) if want(k) => {}
-            Some(_) => dangling.push(format!("{from} refers to {g}, which is not {what}")),
-            None => dangling.push(format!("{from} refers to {g}, which does not exist")),
-        }
+    let mut expect = |g: &Guid, want: fn(Kind) -> bool, what: &str, from: String| match kinds.get(g)
+    {
+        Some(&k) if want(k) => {}
+        Some(_) => dangling.push(format!("{from} refers to {g}, which is not {what}")),
+        None => dangling.push(format!("{from} refers to {g}, which does not exist")),
     };
     let user = |k| k == Kind::User;
     let code = |k| k == Kind::Code;
@@ -90,10 +89,20 @@ pub fn check_project(p: &Project) -> Vec<String> {
             expect(g, source, "a source", format!("case {}", c.guid));
         }
         for g in &c.selections {
-            expect(g, |k| k == Kind::Selection, "a selection", format!("case {}", c.guid));
+            expect(
+                g,
+                |k| k == Kind::Selection,
+                "a selection",
+                format!("case {}", c.guid),
+            );
         }
         for v in &c.values {
-            expect(&v.variable, |k| matches!(k, Kind::Variable(_)), "a variable", format!("case {}", c.guid));
+            expect(
+                &v.variable,
+                |k| matches!(k, Kind::Variable(_)),
+                "a variable",
+                format!("case {}", c.guid),
+            );
         }
     }
     for s in &p.sources {
@@ -102,7 +111,12 @@ pub fn check_project(p: &Project) -> Vec<String> {
             expect(g, user, "a user", from.clone());
         }
         for v in &s.values {
-            expect(&v.variable, |k| matches!(k, Kind::Variable(_)), "a variable", from.clone());
+            expect(
+                &v.variable,
+                |k| matches!(k, Kind::Variable(_)),
+                "a variable",
+                from.clone(),
+            );
         }
         let length = s.text.chars().count();
         for sel in &s.selections {
@@ -140,7 +154,12 @@ pub fn check_project(p: &Project) -> Vec<String> {
                 |k| {
                     matches!(
                         k,
-                        Kind::Code | Kind::Source | Kind::Selection | Kind::Coding | Kind::Case | Kind::Note
+                        Kind::Code
+                            | Kind::Source
+                            | Kind::Selection
+                            | Kind::Coding
+                            | Kind::Case
+                            | Kind::Note
                     )
                 },
                 "a code, source, selection, coding, case or note",
@@ -172,7 +191,11 @@ pub fn check_project(p: &Project) -> Vec<String> {
         .cases
         .iter()
         .map(|c| (format!("case {}", c.guid), &c.values))
-        .chain(p.sources.iter().map(|s| (format!("source {}", s.guid), &s.values)));
+        .chain(
+            p.sources
+                .iter()
+                .map(|s| (format!("source {}", s.guid), &s.values)),
+        );
     for (from, values) in values {
         for v in values {
             if let Some(&kind) = types.get(&v.variable) {
@@ -232,13 +255,21 @@ pub fn value_fits(kind: VariableType, value: &str) -> bool {
         VariableType::Float => {
             let v = v.strip_prefix(['-', '+']).unwrap_or(v);
             match v.split_once('.') {
-                Some((a, b)) => (a.is_empty() || digits(a)) && (b.is_empty() || digits(b)) && !(a.is_empty() && b.is_empty()),
+                Some((a, b)) => {
+                    (a.is_empty() || digits(a))
+                        && (b.is_empty() || digits(b))
+                        && !(a.is_empty() && b.is_empty())
+                }
                 None => digits(v),
             }
         }
-        VariableType::Date => is_date(v.get(..10).unwrap_or(v)) && (v.len() == 10 || is_zone(&v[10..])),
+        VariableType::Date => {
+            is_date(v.get(..10).unwrap_or(v)) && (v.len() == 10 || is_zone(&v[10..]))
+        }
         VariableType::DateTime => match v.split_once('T') {
-            Some((d, t)) => is_date(d) && t.len() >= 8 && t.as_bytes()[2] == b':' && t.as_bytes()[5] == b':',
+            Some((d, t)) => {
+                is_date(d) && t.len() >= 8 && t.as_bytes()[2] == b':' && t.as_bytes()[5] == b':'
+            }
             None => false,
         },
     }
@@ -255,7 +286,8 @@ fn is_date(d: &str) -> bool {
 }
 
 fn is_zone(z: &str) -> bool {
-    z == "Z" || (z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) && z.as_bytes()[3] == b':')
+    z == "Z"
+        || (z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) && z.as_bytes()[3] == b':')
 }
 
 /// Names, descriptions, values and note texts holding characters XML 1.0
@@ -333,7 +365,11 @@ pub fn audit_qdpx(bytes: &[u8]) -> Result<Vec<String>, Error> {
         .filter_map(Result::ok)
         .map(|n| n.into_owned())
         .collect();
-    let Some(qde) = names.iter().find(|n| n.to_lowercase().ends_with(".qde")).cloned() else {
+    let Some(qde) = names
+        .iter()
+        .find(|n| n.to_lowercase().ends_with(".qde"))
+        .cloned()
+    else {
         return Ok(vec!["no .qde entry in the archive".into()]);
     };
     let mut problems = Vec::new();
@@ -377,7 +413,10 @@ fn audit_xml(
     let doc = xml::parse(entry, xml)?;
     let mut problems = Vec::new();
     if doc.root.name != root {
-        problems.push(format!("the root element is <{}>, not <{root}>", doc.root.name));
+        problems.push(format!(
+            "the root element is <{}>, not <{root}>",
+            doc.root.name
+        ));
     }
     if doc.root.attr("origin").is_none_or(|o| o.trim().is_empty()) {
         problems.push(format!("<{}> has no `origin` attribute", doc.root.name));
@@ -414,7 +453,10 @@ fn audit_xml(
                 "{}: {attr} {g} refers to nothing in the file",
                 doc.place(offset)
             )),
-            None => problems.push(format!("{}: {attr} `{value}` is not a GUID", doc.place(offset))),
+            None => problems.push(format!(
+                "{}: {attr} `{value}` is not a GUID",
+                doc.place(offset)
+            )),
         }
     }
     if let Some(entries) = entries {
@@ -450,9 +492,15 @@ fn walk(e: &Element, f: &mut dyn FnMut(&Element)) {
 }
 
 /// The note references a model carries, split by how the standard carries
-/// them: the NoteRefs to write inside each element, and the (note, case)
-/// pairs to write as links.
-pub(crate) fn note_placement(p: &Project) -> (HashMap<Guid, Vec<Guid>>, Vec<(Guid, Guid)>) {
+/// them.
+pub(crate) struct NotePlacement {
+    /// Target GUID to the notes whose `NoteRef`s go inside it.
+    pub inside: HashMap<Guid, Vec<Guid>>,
+    /// (note, case) pairs, written as links: a case has no `NoteRef`.
+    pub links: Vec<(Guid, Guid)>,
+}
+
+pub(crate) fn note_placement(p: &Project) -> NotePlacement {
     let cases: BTreeSet<Guid> = p.cases.iter().map(|c| c.guid).collect();
     let mut inside: HashMap<Guid, Vec<Guid>> = HashMap::new();
     let mut links = Vec::new();
@@ -471,7 +519,7 @@ pub(crate) fn note_placement(p: &Project) -> (HashMap<Guid, Vec<Guid>>, Vec<(Gui
     }
     links.sort();
     links.dedup();
-    (inside, links)
+    NotePlacement { inside, links }
 }
 
 #[cfg(test)]
@@ -482,11 +530,23 @@ mod tests {
     fn values_are_checked_against_their_type() {
         use VariableType::*;
         for (kind, good, bad) in [
-            (Integer, &["3", "-12", "+0", "007"][..], &["", "3.0", "three", "1e3"][..]),
+            (
+                Integer,
+                &["3", "-12", "+0", "007"][..],
+                &["", "3.0", "three", "1e3"][..],
+            ),
             (Float, &["3", "3.5", ".5", "-2."], &["", ".", "3,5", "1e3"]),
             (Boolean, &["true", "false", "1", "0"], &["yes", "True", ""]),
-            (Date, &["2024-01-15", "2024-01-15Z"], &["15/01/2024", "2024-1-15"]),
-            (DateTime, &["2024-01-15T10:00:00Z", "2024-01-15T10:00:00"], &["2024-01-15", "2024-01-15 10:00"]),
+            (
+                Date,
+                &["2024-01-15", "2024-01-15Z"],
+                &["15/01/2024", "2024-1-15"],
+            ),
+            (
+                DateTime,
+                &["2024-01-15T10:00:00Z", "2024-01-15T10:00:00"],
+                &["2024-01-15", "2024-01-15 10:00"],
+            ),
         ] {
             for v in good {
                 assert!(value_fits(kind, v), "{kind:?} {v}");

@@ -57,7 +57,11 @@ pub fn codes_from_codebook(codebook: &Codebook) -> Vec<Code> {
         };
         let mut siblings = &mut roots;
         for depth in 0..c.depth() {
-            let ancestor = c.id.split('.').take(depth + 1).collect::<Vec<_>>().join(".");
+            let ancestor =
+                c.id.split('.')
+                    .take(depth + 1)
+                    .collect::<Vec<_>>()
+                    .join(".");
             let guid = code_guid(&ancestor);
             match siblings.iter().position(|s| s.guid == guid) {
                 Some(i) => siblings = &mut siblings[i].children,
@@ -155,7 +159,11 @@ pub fn parse_description(description: &str) -> Described {
                 value.push_str(more);
             }
             _ => {
-                let label = labels.iter().find(|p| l.starts_with(**p)).copied().unwrap_or(ID);
+                let label = labels
+                    .iter()
+                    .find(|p| l.starts_with(**p))
+                    .copied()
+                    .unwrap_or(ID);
                 fields.push((label, l[label.len()..].to_string()));
             }
         }
@@ -252,9 +260,7 @@ pub fn codebook_toml(codes: &[Code], name: &str) -> Result<(String, HashMap<Guid
                 None => leaf.to_string(),
             };
             let recorded = d.id.clone().filter(|id| {
-                is_id(id)
-                    && !taken.contains(id)
-                    && id.rsplit_once('.').map(|(p, _)| p) == parent
+                is_id(id) && !taken.contains(id) && id.rsplit_once('.').map(|(p, _)| p) == parent
             });
             let id = recorded.unwrap_or_else(|| {
                 let base = match slug(&c.name) {
@@ -271,8 +277,16 @@ pub fn codebook_toml(codes: &[Code], name: &str) -> Result<(String, HashMap<Guid
             });
             taken.insert(id.clone());
             ids.insert(c.guid, id.clone());
-            let label = if c.name.trim().is_empty() { id.as_str() } else { c.name.trim() };
-            out.push_str(&format!("\n[[code]]\nid = {}\nlabel = {}\n", quote(&id), quote(label)));
+            let label = if c.name.trim().is_empty() {
+                id.as_str()
+            } else {
+                c.name.trim()
+            };
+            out.push_str(&format!(
+                "\n[[code]]\nid = {}\nlabel = {}\n",
+                quote(&id),
+                quote(label)
+            ));
             for (key, value) in [
                 ("definition", &d.definition),
                 ("include", &d.include),
@@ -282,7 +296,10 @@ pub fn codebook_toml(codes: &[Code], name: &str) -> Result<(String, HashMap<Guid
                     out.push_str(&format!("{key} = {}\n", quote(value)));
                 }
             }
-            for (key, list) in [("examples", &d.examples), ("counter_examples", &d.counter_examples)] {
+            for (key, list) in [
+                ("examples", &d.examples),
+                ("counter_examples", &d.counter_examples),
+            ] {
                 if !list.is_empty() {
                     let items: Vec<String> = list.iter().map(|e| quote(e)).collect();
                     out.push_str(&format!("{key} = [{}]\n", items.join(", ")));
@@ -309,7 +326,10 @@ fn six_digit_colour(c: &str) -> Option<String> {
     }
     match hex.len() {
         6 => Some(c.to_string()),
-        3 => Some(format!("#{}", hex.chars().flat_map(|d| [d, d]).collect::<String>())),
+        3 => Some(format!(
+            "#{}",
+            hex.chars().flat_map(|d| [d, d]).collect::<String>()
+        )),
         _ => None,
     }
 }
@@ -370,13 +390,34 @@ label = "Line manager"
         assert_eq!(codes[1].description.as_deref(), Some("strand id: manager"));
 
         let (toml, ids) = codebook_toml(&codes, "Back").unwrap();
-        assert_eq!(ids[&code_guid("barriers.study_leave")], "barriers.study_leave");
+        assert_eq!(
+            ids[&code_guid("barriers.study_leave")],
+            "barriers.study_leave"
+        );
         let back = Codebook::parse(Path::new("back.toml"), &toml).unwrap();
         assert_eq!(back.codes.len(), cb.codes.len());
         for (a, b) in cb.codes.iter().zip(&back.codes) {
             assert_eq!(
-                (&a.id, &a.label, &a.definition, &a.include, &a.exclude, &a.examples, &a.counter_examples, &a.colour),
-                (&b.id, &b.label, &b.definition, &b.include, &b.exclude, &b.examples, &b.counter_examples, &b.colour)
+                (
+                    &a.id,
+                    &a.label,
+                    &a.definition,
+                    &a.include,
+                    &a.exclude,
+                    &a.examples,
+                    &a.counter_examples,
+                    &a.colour
+                ),
+                (
+                    &b.id,
+                    &b.label,
+                    &b.definition,
+                    &b.include,
+                    &b.exclude,
+                    &b.examples,
+                    &b.counter_examples,
+                    &b.colour
+                )
             );
             assert!(b.rules.is_empty());
         }
@@ -391,9 +432,15 @@ label = "Line manager"
         let d = parse_description("Jobs.\nstrand id: x");
         assert_eq!((d.definition.as_str(), d.id), ("Jobs.\nstrand id: x", None));
         let d = parse_description("Jobs.\r\n\r\nstrand id: economy\r\n");
-        assert_eq!((d.definition.as_str(), d.id.as_deref()), ("Jobs.", Some("economy")));
+        assert_eq!(
+            (d.definition.as_str(), d.id.as_deref()),
+            ("Jobs.", Some("economy"))
+        );
 
-        assert_eq!(slug("2. Attitűd szint az oltáshoz"), "2_attitud_szint_az_oltashoz");
+        assert_eq!(
+            slug("2. Attitűd szint az oltáshoz"),
+            "2_attitud_szint_az_oltashoz"
+        );
         assert_eq!(slug("Coke::full-fat Coke"), "coke_full_fat_coke");
         assert_eq!(slug("émotions & \"quotes\" <tag>"), "emotions_quotes_tag");
         assert_eq!(slug("people.children"), "people_children");
@@ -411,7 +458,10 @@ label = "Line manager"
             code(
                 "Topics",
                 None,
-                vec![code("Health care", Some("Doctors."), vec![]), code("Health-care", None, vec![])],
+                vec![
+                    code("Health care", Some("Doctors."), vec![]),
+                    code("Health-care", None, vec![]),
+                ],
             ),
             code("“”", None, vec![]),
             // A recorded id that does not fit its place is not used.

@@ -73,7 +73,9 @@ pub fn document_id(name: &str) -> String {
             c => c,
         })
         .collect();
-    let id = id.trim_matches(|c: char| c == '.' || c.is_whitespace()).to_string();
+    let id = id
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string();
     if id.is_empty() {
         "source".into()
     } else {
@@ -124,7 +126,13 @@ pub fn to_folder(p: &Project, name: &str) -> Result<Folder, Error> {
         transcripts.push((format!("{id}.txt"), s.text.clone()));
         for sel in &s.selections {
             for c in &sel.codings {
-                rows.push((order, sel.start, sel.end, code_ids[&c.code].clone(), coder(&c.creator)));
+                rows.push((
+                    order,
+                    sel.start,
+                    sel.end,
+                    code_ids[&c.code].clone(),
+                    coder(&c.creator),
+                ));
             }
         }
         if !s.codings.is_empty() {
@@ -134,7 +142,13 @@ pub fn to_folder(p: &Project, name: &str) -> Result<Folder, Error> {
             ));
             let length = s.text.chars().count();
             for c in &s.codings {
-                rows.push((order, 0, length, code_ids[&c.code].clone(), coder(&c.creator)));
+                rows.push((
+                    order,
+                    0,
+                    length,
+                    code_ids[&c.code].clone(),
+                    coder(&c.creator),
+                ));
             }
         }
         if !s.values.is_empty() {
@@ -171,7 +185,11 @@ pub fn to_folder(p: &Project, name: &str) -> Result<Folder, Error> {
         w.write_record(&header).map_err(csv_error)?;
         let mut names = BTreeSet::new();
         for c in &p.cases {
-            let base = if c.name.trim().is_empty() { c.guid.to_string() } else { c.name.trim().to_string() };
+            let base = if c.name.trim().is_empty() {
+                c.guid.to_string()
+            } else {
+                c.name.trim().to_string()
+            };
             let mut record = vec![unique(base, &mut names)];
             for v in &p.variables {
                 record.push(
@@ -206,7 +224,11 @@ pub fn to_folder(p: &Project, name: &str) -> Result<Folder, Error> {
 }
 
 /// The notes as Markdown: a heading per note, what it is about, its text.
-fn memos_markdown(p: &Project, documents: &HashMap<Guid, String>, codes: &HashMap<Guid, String>) -> String {
+fn memos_markdown(
+    p: &Project,
+    documents: &HashMap<Guid, String>,
+    codes: &HashMap<Guid, String>,
+) -> String {
     let mut about: HashMap<Guid, String> = HashMap::new();
     for (g, id) in documents {
         about.insert(*g, format!("document `{id}`"));
@@ -221,7 +243,10 @@ fn memos_markdown(p: &Project, documents: &HashMap<Guid, String>, codes: &HashMa
             for c in &sel.codings {
                 about.insert(
                     c.guid,
-                    format!("the coding of `{doc}` {}..{} with `{}`", sel.start, sel.end, codes[&c.code]),
+                    format!(
+                        "the coding of `{doc}` {}..{} with `{}`",
+                        sel.start, sel.end, codes[&c.code]
+                    ),
                 );
             }
         }
@@ -235,7 +260,14 @@ fn memos_markdown(p: &Project, documents: &HashMap<Guid, String>, codes: &HashMa
     let on_project: BTreeSet<Guid> = p.project_notes.iter().copied().collect();
     let mut out = String::from("# Memos\n");
     for n in &p.notes {
-        out.push_str(&format!("\n## {}\n\n", if n.name.trim().is_empty() { "(untitled)" } else { n.name.trim() }));
+        out.push_str(&format!(
+            "\n## {}\n\n",
+            if n.name.trim().is_empty() {
+                "(untitled)"
+            } else {
+                n.name.trim()
+            }
+        ));
         let mut subjects: Vec<String> = n
             .references
             .iter()

@@ -87,7 +87,10 @@ mod tests {
             Guid::parse("{5215CC69-B628-4E02-AFB9-9BEEAEE55808}"),
             Some(a)
         );
-        assert_eq!(Guid::parse(" 5215cc69-B628-4e02-afb9-9beeaee55808 "), Some(a));
+        assert_eq!(
+            Guid::parse(" 5215cc69-B628-4e02-afb9-9beeaee55808 "),
+            Some(a)
+        );
         assert_eq!(a.to_string(), "5215cc69-b628-4e02-afb9-9beeaee55808");
         for bad in [
             "",

@@ -45,17 +45,19 @@ mod xml;
 
 pub use builder::{infer_type, ProjectBuilder};
 pub use check::{audit_qdc, audit_qdpx, check_codebook, check_project, value_fits};
-pub use codebook::{code_guid, codebook_toml, codes_from_codebook, parse_description, slug, Described};
+pub use codebook::{
+    code_guid, codebook_toml, codes_from_codebook, parse_description, slug, Described,
+};
 pub use error::{Error, Place, Warning};
 pub use folder::{document_id, to_folder, Folder, CODINGS_HEADER};
 pub use guid::Guid;
 pub use model::{
-    CodeBook, Case, Code, Coding, Note, Project, Selection, Set, Source, User, Variable,
+    Case, Code, CodeBook, Coding, Note, Project, Selection, Set, Source, User, Variable,
     VariableType, VariableValue,
 };
 pub use positions::PositionUnit;
 pub use read::{
     from_qdc, from_qdpx, import_qdc, import_qde, import_qdpx, CodeBookImport, ImportOptions,
-    MissingText, Positions, ProjectImport, MAX_ENTRY, MAX_TOTAL,
+    MissingText, Positions, ProjectImport, SourceLookup, MAX_ENTRY, MAX_TOTAL,
 };
 pub use write::{source_file, to_qdc, to_qde, to_qdpx, ORIGIN};

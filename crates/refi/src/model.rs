@@ -188,7 +188,11 @@ impl Source {
     /// order (one pass over the text for all of them); `None` when one
     /// falls outside it.
     pub fn selection_bytes(&self) -> Option<Vec<std::ops::Range<usize>>> {
-        let points: Vec<usize> = self.selections.iter().flat_map(|s| [s.start, s.end]).collect();
+        let points: Vec<usize> = self
+            .selections
+            .iter()
+            .flat_map(|s| [s.start, s.end])
+            .collect();
         let bytes = crate::positions::code_points_to_bytes(&self.text, &points)?;
         bytes
             .chunks(2)

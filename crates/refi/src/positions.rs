@@ -96,7 +96,10 @@ mod tests {
         assert_eq!(to_bytes(text, PositionUnit::Utf16, &[2]), None);
         assert_eq!(to_bytes(text, PositionUnit::Utf16, &[8]), None);
         assert_eq!(to_bytes(text, PositionUnit::CodePoints, &[7]), None);
-        assert_eq!(to_bytes("", PositionUnit::CodePoints, &[0, 0]), Some(vec![0, 0]));
+        assert_eq!(
+            to_bytes("", PositionUnit::CodePoints, &[0, 0]),
+            Some(vec![0, 0])
+        );
         assert_eq!(len_in(text, PositionUnit::CodePoints), 6);
         assert_eq!(len_in(text, PositionUnit::Utf16), 7);
         assert_eq!(bytes_to_code_points(text, &[10, 5, 0]), vec![6, 2, 0]);

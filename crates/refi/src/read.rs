@@ -11,6 +11,7 @@
 //! PDFs, audio, video, graphs) is skipped and counted in a warning, and so
 //! are references to it.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -118,6 +119,10 @@ pub struct CodeBookImport {
     pub warnings: Vec<Warning>,
 }
 
+/// Finds the text a `plainTextPath` names: the entry's name and bytes, or
+/// `Ok(None)` when there is no such text.
+pub type SourceLookup<'a> = dyn FnMut(&str) -> Result<Option<(String, Vec<u8>)>, Error> + 'a;
+
 /// Reads a `.qdpx` project with the default options.
 pub fn from_qdpx(bytes: &[u8]) -> Result<Project, Error> {
     import_qdpx(bytes, &ImportOptions::default()).map(|i| i.project)
@@ -144,7 +149,7 @@ pub fn import_qdpx(bytes: &[u8], options: &ImportOptions) -> Result<ProjectImpor
 pub fn import_qde(
     entry: &str,
     xml: &[u8],
-    source: &mut dyn FnMut(&str) -> Result<Option<(String, Vec<u8>)>, Error>,
+    source: &mut SourceLookup<'_>,
     options: &ImportOptions,
 ) -> Result<ProjectImport, Error> {
     let doc = xml::parse(entry, xml)?;
@@ -282,9 +287,9 @@ impl<'a> Archive<'a> {
             return Ok(None);
         };
         let file = file.to_lowercase();
-        let found = ["sources/", "", "/"].iter().find_map(|prefix| {
-            self.names.get(&format!("{prefix}{file}")).cloned()
-        });
+        let found = ["sources/", "", "/"]
+            .iter()
+            .find_map(|prefix| self.names.get(&format!("{prefix}{file}")).cloned());
         let found = found.or_else(|| {
             self.names
                 .iter()
@@ -362,12 +367,7 @@ struct Reader<'d> {
     skipped: BTreeMap<&'static str, usize>,
 }
 
-const SKIPPED_SOURCES: &[&str] = &[
-    "PictureSource",
-    "PDFSource",
-    "AudioSource",
-    "VideoSource",
-];
+const SKIPPED_SOURCES: &[&str] = &["PictureSource", "PDFSource", "AudioSource", "VideoSource"];
 
 impl<'d> Reader<'d> {
     fn new(doc: &'d Document, root: &str) -> Result<Reader<'d>, Error> {
@@ -442,10 +442,7 @@ impl<'d> Reader<'d> {
         match e.attr(attr) {
             None => Ok(None),
             Some(v) => Guid::parse(v).map(Some).ok_or_else(|| {
-                self.invalid(
-                    e,
-                    &format!("<{}> {attr}=\"{v}\" is not a GUID", e.name),
-                )
+                self.invalid(e, &format!("<{}> {attr}=\"{v}\" is not a GUID", e.name))
             }),
         }
     }
@@ -459,14 +456,19 @@ impl<'d> Reader<'d> {
         // nothing itself.
         let names = e.name != "MemberCode";
         if let Some(g) = e.attr("guid").and_then(Guid::parse).filter(|_| names) {
-            if self.all.contains_key(&g) {
+            let duplicate = match self.all.entry(g) {
+                Entry::Occupied(_) => true,
+                Entry::Vacant(v) => {
+                    v.insert(e.name.as_str());
+                    false
+                }
+            };
+            if duplicate {
                 let at = self.place(e);
                 self.warnings.push(Warning::DuplicateGuid {
                     at,
                     guid: g.to_string(),
                 });
-            } else {
-                self.all.insert(g, e.name.as_str());
             }
         }
         for c in &e.children {
@@ -487,7 +489,7 @@ impl<'d> Reader<'d> {
     /// anything refers to them: a case may name a source that comes later.
     fn index_project(
         &mut self,
-        source: &mut dyn FnMut(&str) -> Result<Option<(String, Vec<u8>)>, Error>,
+        source: &mut SourceLookup<'_>,
         options: &ImportOptions,
     ) -> Result<(), Error> {
         let root = &self.doc.root;
@@ -496,7 +498,11 @@ impl<'d> Reader<'d> {
             r.kinds.entry(g).or_insert(kind);
             Ok(())
         };
-        for u in root.child("Users").into_iter().flat_map(|u| u.children("User")) {
+        for u in root
+            .child("Users")
+            .into_iter()
+            .flat_map(|u| u.children("User"))
+        {
             mark(self, u, Kind::User)?;
         }
         if let Some(codes) = root.child("CodeBook").and_then(|c| c.child("Codes")) {
@@ -512,10 +518,18 @@ impl<'d> Reader<'d> {
             let kind = self.variable_type(v)?;
             mark(self, v, Kind::Variable(kind))?;
         }
-        for c in root.child("Cases").into_iter().flat_map(|c| c.children("Case")) {
+        for c in root
+            .child("Cases")
+            .into_iter()
+            .flat_map(|c| c.children("Case"))
+        {
             mark(self, c, Kind::Case)?;
         }
-        for n in root.child("Notes").into_iter().flat_map(|n| n.children("Note")) {
+        for n in root
+            .child("Notes")
+            .into_iter()
+            .flat_map(|n| n.children("Note"))
+        {
             mark(self, n, Kind::Note)?;
             if n.child("PlainTextContent").is_none() && n.attr("plainTextPath").is_some() {
                 let g = self.guid(n)?;
@@ -523,10 +537,18 @@ impl<'d> Reader<'d> {
                 self.note_texts.insert(g, text);
             }
         }
-        for s in root.child("Sets").into_iter().flat_map(|s| s.children("Set")) {
+        for s in root
+            .child("Sets")
+            .into_iter()
+            .flat_map(|s| s.children("Set"))
+        {
             mark(self, s, Kind::Set)?;
         }
-        for s in root.child("Sources").into_iter().flat_map(|s| s.children("TextSource")) {
+        for s in root
+            .child("Sources")
+            .into_iter()
+            .flat_map(|s| s.children("TextSource"))
+        {
             let g = self.guid(s)?;
             let Some(text) = self.source_text(s, source, options)? else {
                 continue;
@@ -551,7 +573,7 @@ impl<'d> Reader<'d> {
     fn source_text(
         &mut self,
         e: &Element,
-        source: &mut dyn FnMut(&str) -> Result<Option<(String, Vec<u8>)>, Error>,
+        source: &mut SourceLookup<'_>,
         options: &ImportOptions,
     ) -> Result<Option<String>, Error> {
         if let Some(content) = e.child("PlainTextContent") {
@@ -563,7 +585,10 @@ impl<'d> Reader<'d> {
             }
             return Err(self.invalid(
                 e,
-                &format!("<{}> has neither `plainTextPath` nor <PlainTextContent>", e.name),
+                &format!(
+                    "<{}> has neither `plainTextPath` nor <PlainTextContent>",
+                    e.name
+                ),
             ));
         };
         match source(path)? {
@@ -574,9 +599,10 @@ impl<'d> Reader<'d> {
                     strand_transcript::Invalid::Reject,
                 )
                 .map_err(|err| match err {
-                    strand_transcript::Error::Encoding { offset, .. } => {
-                        Error::Encoding { entry: entry.clone(), offset }
-                    }
+                    strand_transcript::Error::Encoding { offset, .. } => Error::Encoding {
+                        entry: entry.clone(),
+                        offset,
+                    },
                     other => Error::Zip {
                         message: format!("{entry}: {other}"),
                     },
@@ -588,7 +614,8 @@ impl<'d> Reader<'d> {
                 let guid = e.attr("guid").unwrap_or("?").to_string();
                 match options.missing_text {
                     MissingText::Skip => {
-                        self.warnings.push(Warning::MissingText { at, source: guid });
+                        self.warnings
+                            .push(Warning::MissingText { at, source: guid });
                         Ok(None)
                     }
                     MissingText::Error => Err(Error::MissingEntry {
@@ -596,10 +623,7 @@ impl<'d> Reader<'d> {
                             Some(f) => format!("sources/{f}"),
                             None => path.to_string(),
                         },
-                        expected: format!(
-                            "the text of <{}> {guid}, declared at {at}",
-                            e.name
-                        ),
+                        expected: format!("the text of <{}> {guid}, declared at {at}", e.name),
                     }),
                 }
             }
@@ -633,7 +657,11 @@ impl<'d> Reader<'d> {
             Some(&k) if expected.iter().any(|f| f(k)) => Ok(Some(g)),
             Some(&k) => Err(self.invalid(
                 e,
-                &format!("<{}> refers to {g}, which is {}, not {what}", e.name, k.name()),
+                &format!(
+                    "<{}> refers to {g}, which is {}, not {what}",
+                    e.name,
+                    k.name()
+                ),
             )),
             None if self.all.contains_key(&g) => {
                 let at = self.place(e);
@@ -690,7 +718,10 @@ impl<'d> Reader<'d> {
         v.trim().parse().map_err(|_| {
             self.invalid(
                 e,
-                &format!("<{}> {attr}=\"{v}\" is not a whole number of characters", e.name),
+                &format!(
+                    "<{}> {attr}=\"{v}\" is not a whole number of characters",
+                    e.name
+                ),
             )
         })
     }
@@ -715,12 +746,18 @@ impl<'d> Reader<'d> {
         if origin.to_lowercase().contains("nvivo") {
             self.warnings.push(Warning::Positions {
                 unit: PositionUnit::Utf16.as_str(),
-                reason: format!("the file was written by `{origin}`, and NVivo counts UTF-16 units"),
+                reason: format!(
+                    "the file was written by `{origin}`, and NVivo counts UTF-16 units"
+                ),
             });
             return Ok(PositionUnit::Utf16);
         }
         let root = &self.doc.root;
-        for s in root.child("Sources").into_iter().flat_map(|s| s.children("TextSource")) {
+        for s in root
+            .child("Sources")
+            .into_iter()
+            .flat_map(|s| s.children("TextSource"))
+        {
             let Some(g) = s.attr("guid").and_then(Guid::parse) else {
                 continue;
             };
@@ -760,7 +797,11 @@ impl<'d> Reader<'d> {
             }
         };
         let mut users = Vec::new();
-        for u in root.child("Users").into_iter().flat_map(|u| u.children("User")) {
+        for u in root
+            .child("Users")
+            .into_iter()
+            .flat_map(|u| u.children("User"))
+        {
             users.push(User {
                 guid: self.guid(u)?,
                 name: u.attr("name").unwrap_or("").to_string(),
@@ -785,7 +826,11 @@ impl<'d> Reader<'d> {
             });
         }
         let mut cases = Vec::new();
-        for c in root.child("Cases").into_iter().flat_map(|c| c.children("Case")) {
+        for c in root
+            .child("Cases")
+            .into_iter()
+            .flat_map(|c| c.children("Case"))
+        {
             cases.push(self.case(c)?);
         }
         let mut sources = Vec::new();
@@ -801,10 +846,18 @@ impl<'d> Reader<'d> {
             }
         }
         let mut notes = Vec::new();
-        for n in root.child("Notes").into_iter().flat_map(|n| n.children("Note")) {
+        for n in root
+            .child("Notes")
+            .into_iter()
+            .flat_map(|n| n.children("Note"))
+        {
             notes.push(self.note(n)?);
         }
-        for l in root.child("Links").into_iter().flat_map(|l| l.children("Link")) {
+        for l in root
+            .child("Links")
+            .into_iter()
+            .flat_map(|l| l.children("Link"))
+        {
             self.link(l)?;
         }
         let sets = self.sets(root)?;
@@ -947,7 +1000,12 @@ impl<'d> Reader<'d> {
         let values = self.values(e)?;
         let mut sources = Vec::new();
         for r in e.children("SourceRef") {
-            sources.extend(self.reference(r, "targetGUID", &[|k| k == Kind::Source], "a source")?);
+            sources.extend(self.reference(
+                r,
+                "targetGUID",
+                &[|k| k == Kind::Source],
+                "a source",
+            )?);
         }
         let mut selections = Vec::new();
         for r in e.children("SelectionRef") {
@@ -1003,7 +1061,10 @@ impl<'d> Reader<'d> {
         let elements: Vec<&Element> = e.children("PlainTextSelection").collect();
         let mut raw = Vec::with_capacity(elements.len() * 2);
         for s in &elements {
-            let (start, end) = (self.number(s, "startPosition")?, self.number(s, "endPosition")?);
+            let (start, end) = (
+                self.number(s, "startPosition")?,
+                self.number(s, "endPosition")?,
+            );
             if start > end {
                 return Err(self.invalid(
                     s,
@@ -1092,7 +1153,10 @@ impl<'d> Reader<'d> {
         let creator = self.user(e, "creatingUser")?;
         let n = e.children("PlainTextSelection").count();
         if n > 0 {
-            *self.skipped.entry("PlainTextSelection in a Note").or_default() += n;
+            *self
+                .skipped
+                .entry("PlainTextSelection in a Note")
+                .or_default() += n;
         }
         self.note_refs(e, Some(guid))?;
         Ok(Note {
@@ -1110,7 +1174,8 @@ impl<'d> Reader<'d> {
     fn link(&mut self, e: &Element) -> Result<(), Error> {
         let origin = self.guid_in(e, "originGUID")?;
         let target = self.guid_in(e, "targetGUID")?;
-        let is_note = |g: Option<Guid>, r: &Self| g.is_some_and(|g| r.kinds.get(&g) == Some(&Kind::Note));
+        let is_note =
+            |g: Option<Guid>, r: &Self| g.is_some_and(|g| r.kinds.get(&g) == Some(&Kind::Note));
         let (note, about) = if is_note(origin, self) {
             (origin, target)
         } else if is_note(target, self) {
@@ -1135,7 +1200,12 @@ impl<'d> Reader<'d> {
         let anything: fn(Kind) -> bool = |k| {
             matches!(
                 k,
-                Kind::Code | Kind::Source | Kind::Selection | Kind::Coding | Kind::Case | Kind::Note
+                Kind::Code
+                    | Kind::Source
+                    | Kind::Selection
+                    | Kind::Coding
+                    | Kind::Case
+                    | Kind::Note
             )
         };
         if let Some(about) = self.resolve(e, about, &[anything], "something a note can be about")? {
@@ -1168,7 +1238,11 @@ impl<'d> Reader<'d> {
             for m in &s.children {
                 // The codebook schema names the member in `guid`, the
                 // project schema in `targetGUID`.
-                let attr = if m.attr("targetGUID").is_some() { "targetGUID" } else { "guid" };
+                let attr = if m.attr("targetGUID").is_some() {
+                    "targetGUID"
+                } else {
+                    "guid"
+                };
                 match m.name.as_str() {
                     "MemberCode" => set.codes.extend(self.reference(
                         m,
@@ -1199,7 +1273,5 @@ impl<'d> Reader<'d> {
 
 /// `#rgb` or `#rrggbb`, as the schemas' `RGBType`.
 pub(crate) fn is_colour(s: &str) -> bool {
-    s.starts_with('#')
-        && matches!(s.len(), 4 | 7)
-        && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
+    s.starts_with('#') && matches!(s.len(), 4 | 7) && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }

@@ -73,7 +73,8 @@ pub fn source_file(source: &Source) -> String {
 /// A project as the `project.qde` XML of a `.qdpx`.
 pub fn to_qde(p: &Project) -> Result<String, Error> {
     refuse(check_project(p))?;
-    let (notes_inside, links) = note_placement(p);
+    let placement = note_placement(p);
+    let (notes_inside, links) = (&placement.inside, &placement.links);
     let note_refs = |w: &mut Writer, target: Guid| {
         for n in notes_inside.get(&target).into_iter().flatten() {
             w.empty("NoteRef", &[("targetGUID", Some(&n.to_string()))]);
@@ -83,8 +84,14 @@ pub fn to_qde(p: &Project) -> Result<String, Error> {
     let values = |w: &mut Writer, values: &[VariableValue]| {
         for v in values {
             w.start("VariableValue", &[]);
-            w.empty("VariableRef", &[("targetGUID", Some(&v.variable.to_string()))]);
-            let kind = kinds.get(&v.variable).copied().unwrap_or(VariableType::Text);
+            w.empty(
+                "VariableRef",
+                &[("targetGUID", Some(&v.variable.to_string()))],
+            );
+            let kind = kinds
+                .get(&v.variable)
+                .copied()
+                .unwrap_or(VariableType::Text);
             w.text(kind.value_element(), &v.value);
             w.end();
         }
@@ -118,7 +125,7 @@ pub fn to_qde(p: &Project) -> Result<String, Error> {
         w.start("CodeBook", &[]);
         w.start("Codes", &[]);
         for c in &p.codes {
-            code(&mut w, c, &notes_inside);
+            code(&mut w, c, notes_inside);
         }
         w.end();
         w.end();
@@ -236,7 +243,7 @@ pub fn to_qde(p: &Project) -> Result<String, Error> {
     }
     if !links.is_empty() {
         w.start("Links", &[]);
-        for (note, case) in &links {
+        for (note, case) in links {
             let guid = Guid::derive("link", &format!("{note}>{case}"));
             w.empty(
                 "Link",

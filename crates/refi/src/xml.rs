@@ -162,7 +162,10 @@ fn build(text: &str) -> Result<(Element, Option<String>), Failure> {
     if let Some(open) = stack.last() {
         return Err((
             text.len(),
-            format!("the file ends inside <{}>, which is never closed", open.name),
+            format!(
+                "the file ends inside <{}>, which is never closed",
+                open.name
+            ),
         ));
     }
     root.map(|r| (r, namespace))
@@ -193,9 +196,10 @@ fn element(
             }
             continue;
         }
-        element
-            .attrs
-            .push((attr.key.local_name().as_ref().to_string(), value.into_owned()));
+        element.attrs.push((
+            attr.key.local_name().as_ref().to_string(),
+            value.into_owned(),
+        ));
     }
     Ok(element)
 }

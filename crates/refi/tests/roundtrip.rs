@@ -27,7 +27,11 @@ fn every_part_of_the_model_survives_qdpx_and_back() {
     // The memo about a case went out as a link, the others as NoteRefs.
     let qde = to_qde(&p).unwrap();
     assert!(qde.contains("name=\"Memo-Case Relation\""));
-    assert_eq!(qde.matches("<NoteRef targetGUID=\"10000000-0000-4000-8000-000000000032\"/>").count(), 5);
+    assert_eq!(
+        qde.matches("<NoteRef targetGUID=\"10000000-0000-4000-8000-000000000032\"/>")
+            .count(),
+        5
+    );
 }
 
 #[test]
@@ -44,7 +48,9 @@ fn the_same_project_gives_the_same_bytes() {
     let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
     assert_eq!(names.len(), 4);
     assert_eq!(names[0], "project.qde");
-    assert!(names[1..].iter().all(|n| n.starts_with("sources/") && n.ends_with(".txt")));
+    assert!(names[1..]
+        .iter()
+        .all(|n| n.starts_with("sources/") && n.ends_with(".txt")));
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
@@ -78,7 +84,14 @@ fn strand_to_qdpx_and_back_loses_nothing_the_standard_carries() {
     let fields = |cb: &Codebook| -> Vec<(String, String, String, String)> {
         cb.codes
             .iter()
-            .map(|c| (c.id.clone(), c.label.clone(), c.definition.clone(), c.include.clone()))
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    c.label.clone(),
+                    c.definition.clone(),
+                    c.include.clone(),
+                )
+            })
             .collect()
     };
     assert_eq!(fields(&codebook), fields(&tiny.codebook));
@@ -86,14 +99,30 @@ fn strand_to_qdpx_and_back_loses_nothing_the_standard_carries() {
     // Codings: every automatic one, in code points, and the human one.
     let mut expected = BTreeSet::new();
     for c in &tiny.codings {
-        let t = tiny.corpus.transcripts.iter().find(|t| *t.id == *c.document).unwrap();
+        let t = tiny
+            .corpus
+            .transcripts
+            .iter()
+            .find(|t| *t.id == *c.document)
+            .unwrap();
         let index = strand_transcript::OffsetIndex::new(&t.text);
         let o = index.offsets(c.segment_span.clone());
-        expected.insert(format!("{}\t{}\t{}\t{}\t{}", c.document, o.chars.start, o.chars.end, c.code, common::AUTO));
+        expected.insert(format!(
+            "{}\t{}\t{}\t{}\t{}",
+            c.document,
+            o.chars.start,
+            o.chars.end,
+            c.code,
+            common::AUTO
+        ));
     }
     let t01 = &tiny.corpus.transcripts[0].text;
     let at = t01[..t01.find("travel").unwrap()].chars().count();
-    expected.insert(format!("T01\t{at}\t{}\tbarriers.cost\t{}", at + 6, common::HUMAN));
+    expected.insert(format!(
+        "T01\t{at}\t{}\tbarriers.cost\t{}",
+        at + 6,
+        common::HUMAN
+    ));
     let mut lines = folder.codings.lines();
     assert_eq!(lines.next(), Some(CODINGS_HEADER));
     let got: BTreeSet<String> = lines.map(str::to_string).collect();
@@ -103,20 +132,34 @@ fn strand_to_qdpx_and_back_loses_nothing_the_standard_carries() {
     let human = got.iter().find(|l| l.ends_with(common::HUMAN)).unwrap();
     let cols: Vec<&str> = human.split('\t').collect();
     let (s, e): (usize, usize) = (cols[1].parse().unwrap(), cols[2].parse().unwrap());
-    assert_eq!(t01.chars().skip(s).take(e - s).collect::<String>(), "travel");
+    assert_eq!(
+        t01.chars().skip(s).take(e - s).collect::<String>(),
+        "travel"
+    );
 
     // Cases and attributes: participants.csv as it was.
-    let original = std::fs::read_to_string(common::root().join("tests/fixtures/tiny/participants.csv")).unwrap();
+    let original =
+        std::fs::read_to_string(common::root().join("tests/fixtures/tiny/participants.csv"))
+            .unwrap();
     assert_eq!(folder.participants.as_deref(), Some(original.as_str()));
 
     // Memos, with what they are about.
     let memos = folder.memos.unwrap();
     assert!(memos.contains("## About travel\n\nAbout: "), "{memos}");
     assert!(memos.contains("code `barriers.cost`"), "{memos}");
-    assert!(memos.contains(&format!("`T01` {at}..{}", at + 6)), "{memos}");
-    assert!(memos.contains("Travel costs come up twice.\nCheck T03.\n"), "{memos}");
+    assert!(
+        memos.contains(&format!("`T01` {at}..{}", at + 6)),
+        "{memos}"
+    );
+    assert!(
+        memos.contains("Travel costs come up twice.\nCheck T03.\n"),
+        "{memos}"
+    );
     assert!(memos.contains("## T02 context\n\nAbout: "), "{memos}");
-    assert!(memos.contains("document `T02`") && memos.contains("participant `T02`"), "{memos}");
+    assert!(
+        memos.contains("document `T02`") && memos.contains("participant `T02`"),
+        "{memos}"
+    );
 }
 
 #[test]
@@ -149,21 +192,36 @@ fn export_refuses_a_project_that_breaks_the_rules() {
 
     let mut p = common::rich();
     p.users[1].guid = p.users[0].guid;
-    assert!(to_qdpx(&p).unwrap_err().to_string().contains("is used more than once"));
+    assert!(to_qdpx(&p)
+        .unwrap_err()
+        .to_string()
+        .contains("is used more than once"));
 
     let mut p = common::rich();
     p.sources[0].selections[0].codings[0].code = Guid(7);
     let e = to_qdpx(&p).unwrap_err().to_string();
-    assert!(e.contains("refers to 00000000-0000-0000-0000-000000000007, which does not exist"), "{e}");
+    assert!(
+        e.contains("refers to 00000000-0000-0000-0000-000000000007, which does not exist"),
+        "{e}"
+    );
 
     let mut p = common::rich();
     p.cases[0].values[1].value = "three".into();
-    assert!(to_qdpx(&p).unwrap_err().to_string().contains("is not a valid Integer"));
+    assert!(to_qdpx(&p)
+        .unwrap_err()
+        .to_string()
+        .contains("is not a valid Integer"));
 
     let mut p = common::rich();
     p.notes[0].text.push('\u{1}');
-    assert!(to_qdpx(&p).unwrap_err().to_string().contains("control character"));
+    assert!(to_qdpx(&p)
+        .unwrap_err()
+        .to_string()
+        .contains("control character"));
 
     let empty = CodeBook::default();
-    assert!(to_qdc(&empty).unwrap_err().to_string().contains("at least one code"));
+    assert!(to_qdc(&empty)
+        .unwrap_err()
+        .to_string()
+        .contains("at least one code"));
 }

@@ -20,7 +20,7 @@ fn guid(s: &str) -> Guid {
     Guid::parse(s).unwrap()
 }
 
-fn code_named<'p>(p: &'p Project, g: Guid) -> &'p str {
+fn code_named(p: &Project, g: Guid) -> &str {
     model::all_codes(&p.codes)
         .into_iter()
         .find(|c| c.guid == g)
@@ -42,16 +42,26 @@ fn selection<'p>(p: &'p Project, g: &str) -> (&'p str, Vec<&'p str>) {
 
 #[test]
 fn qc_line_selections_land_on_their_lines() {
-    let import = import_qdpx(&sample("qc-1.3.2_qualitative-coding_demo.qdpx"), &ImportOptions::default()).unwrap();
+    let import = import_qdpx(
+        &sample("qc-1.3.2_qualitative-coding_demo.qdpx"),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     assert_eq!(import.positions, PositionUnit::CodePoints);
     let p = &import.project;
-    assert_eq!((p.name.as_str(), p.origin.as_str()), ("qc project", "qc 1.3.2"));
+    assert_eq!(
+        (p.name.as_str(), p.origin.as_str()),
+        ("qc project", "qc 1.3.2")
+    );
     // No `name` on the sources: named after their files.
     let names: Vec<&str> = p.sources.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["board_2017", "admin-1"]);
     assert_eq!(model::all_codes(&p.codes).len(), 262);
     assert_eq!(p.sources[0].selections.len(), 158);
-    assert_eq!(selection(p, "61336637-3534-6438-6261-613338613166"), ("science fun. \n", vec!["fun"]));
+    assert_eq!(
+        selection(p, "61336637-3534-6438-6261-613338613166"),
+        ("science fun. \n", vec!["fun"])
+    );
     assert_eq!(
         selection(p, "66383165-3335-3437-3635-383166623737"),
         (
@@ -60,11 +70,18 @@ fn qc_line_selections_land_on_their_lines() {
         )
     );
     let (text, codes) = selection(p, "31323635-3231-6561-6361-666136663837");
-    assert!(text.ends_with("One, a well educated adult in \n"), "{text:?}");
+    assert!(
+        text.ends_with("One, a well educated adult in \n"),
+        "{text:?}"
+    );
     assert_eq!(codes, ["well_educated_adult", "rationales"]);
     let cp = &p.users[0];
     assert_eq!(cp.name, "cp");
-    assert!(p.sources[0].selections.iter().flat_map(|s| &s.codings).all(|c| c.creator == Some(cp.guid)));
+    assert!(p.sources[0]
+        .selections
+        .iter()
+        .flat_map(|s| &s.codings)
+        .all(|c| c.creator == Some(cp.guid)));
 }
 
 #[test]
@@ -75,11 +92,16 @@ fn nvivo_utf16_offsets_over_bom_and_crlf_land_on_whole_comments() {
     assert!(import
         .warnings
         .iter()
-        .any(|w| matches!(w, Warning::Positions { .. }) && w.to_string().contains("NVivo for Windows 12.6")));
+        .any(|w| matches!(w, Warning::Positions { .. })
+            && w.to_string().contains("NVivo for Windows 12.6")));
     let p = &import.project;
     assert_eq!(p.users.len(), 3);
     assert_eq!(p.users[2].id.as_deref(), Some("test"));
-    let source = p.sources.iter().find(|s| s.name == "videos_10_selected").unwrap();
+    let source = p
+        .sources
+        .iter()
+        .find(|s| s.name == "videos_10_selected")
+        .unwrap();
     // The byte-order mark is not part of the text; CR LF is.
     assert!(source.text.starts_with("video_id\r\nvideo_title\r\n"));
     assert_eq!(
@@ -104,7 +126,13 @@ fn nvivo_utf16_offsets_over_bom_and_crlf_land_on_whole_comments() {
     // a line break, and most start a line.
     let spans = source.selection_bytes().unwrap();
     assert_eq!(spans.len(), 330);
-    assert_eq!(spans.iter().filter(|r| source.text[(*r).clone()].contains('\n')).count(), 0);
+    assert_eq!(
+        spans
+            .iter()
+            .filter(|r| source.text[(*r).clone()].contains('\n'))
+            .count(),
+        0
+    );
     let starts = spans
         .iter()
         .filter(|r| r.start == 0 || source.text[..r.start].ends_with('\n'))
@@ -118,7 +146,11 @@ fn nvivo_utf16_offsets_over_bom_and_crlf_land_on_whole_comments() {
         ..ImportOptions::default()
     };
     let wrong = import_qdpx(&bytes, &forced).unwrap().project;
-    let source = wrong.sources.iter().find(|s| s.name == "videos_10_selected").unwrap();
+    let source = wrong
+        .sources
+        .iter()
+        .find(|s| s.name == "videos_10_selected")
+        .unwrap();
     let crossing = source
         .selection_bytes()
         .unwrap()
@@ -138,9 +170,18 @@ fn nvivo_mac_lower_case_sources_and_deep_code_tree() {
     let p = &import.project;
     assert_eq!(p.origin, "NVivo for Mac 15.0.0");
     assert_eq!(model::all_codes(&p.codes).len(), 262);
-    assert_eq!(p.users.iter().map(|u| u.id.as_deref().unwrap()).collect::<Vec<_>>(), ["CP", "C"]);
+    assert_eq!(
+        p.users
+            .iter()
+            .map(|u| u.id.as_deref().unwrap())
+            .collect::<Vec<_>>(),
+        ["CP", "C"]
+    );
     assert_eq!(p.sources.len(), 2);
-    assert!(p.sources.iter().all(|s| s.selections.is_empty() && s.text == "\n"));
+    assert!(p
+        .sources
+        .iter()
+        .all(|s| s.selections.is_empty() && s.text == "\n"));
 }
 
 #[test]
@@ -157,7 +198,13 @@ fn atlas_projects_with_users_only_and_with_upper_case_guids() {
     assert_eq!(commits.name, "Commits");
     assert_eq!(commits.guid, guid("a182cd3a-d83c-4d8c-bc80-26d9103ec6d6"));
     let children: Vec<&str> = commits.children.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(children, ["2022-05-10T02:05:59Z 19e4dce", "2022-02-11T10:39:25Z cdbfd92"]);
+    assert_eq!(
+        children,
+        [
+            "2022-05-10T02:05:59Z 19e4dce",
+            "2022-02-11T10:39:25Z cdbfd92"
+        ]
+    );
     assert!(commits.colour.is_none());
 }
 
@@ -177,7 +224,12 @@ fn codebooks_from_atlas_taguette_and_the_standard() {
 
     // Braced and bare GUIDs, folders that are not codable, no origin.
     let spec = import_qdc("spec.qdc", &sample("spec-1.5_annexA1_codebook_example.qdc")).unwrap();
-    let codes: Vec<(&str, bool)> = spec.codebook.codes.iter().map(|c| (c.name.as_str(), c.codable)).collect();
+    let codes: Vec<(&str, bool)> = spec
+        .codebook
+        .codes
+        .iter()
+        .map(|c| (c.name.as_str(), c.codable))
+        .collect();
     assert_eq!(
         codes,
         [
@@ -189,26 +241,48 @@ fn codebooks_from_atlas_taguette_and_the_standard() {
             ("Liberals", true)
         ]
     );
-    assert_eq!(spec.codebook.codes[0].guid, guid("5215cc69-b628-4e02-afb9-9beeaee55808"));
-    assert_eq!(spec.codebook.codes[3].guid, guid("9fa9bcb7-5b59-47a9-8c3e-f65cffdc7520"));
     assert_eq!(
-        spec.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        spec.codebook.codes[0].guid,
+        guid("5215cc69-b628-4e02-afb9-9beeaee55808")
+    );
+    assert_eq!(
+        spec.codebook.codes[3].guid,
+        guid("9fa9bcb7-5b59-47a9-8c3e-f65cffdc7520")
+    );
+    assert_eq!(
+        spec.warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
         ["spec.qdc:2:1: no `origin` attribute saying which program wrote the file"]
     );
 
     // Taguette's empty <Sets/> breaks the schema: read, with a warning.
-    for name in ["taguette-1.4.1_uto_tag_codebook.qdc", "taguette-1.5.2_generated_codebook.qdc"] {
+    for name in [
+        "taguette-1.4.1_uto_tag_codebook.qdc",
+        "taguette-1.5.2_generated_codebook.qdc",
+    ] {
         let t = import_qdc(name, &sample(name)).unwrap();
         assert!(t.codebook.sets.is_empty());
         assert!(
-            t.warnings.iter().any(|w| w.to_string().contains("empty <Sets/>")),
+            t.warnings
+                .iter()
+                .any(|w| w.to_string().contains("empty <Sets/>")),
             "{name}: {:?}",
             t.warnings
         );
     }
     let t = from_qdc(&sample("taguette-1.5.2_generated_codebook.qdc")).unwrap();
     let names: Vec<&str> = t.codes.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["interesting", "people.children", "people.adults", "émotions & \"quotes\" <tag>"]);
+    assert_eq!(
+        names,
+        [
+            "interesting",
+            "people.children",
+            "people.adults",
+            "émotions & \"quotes\" <tag>"
+        ]
+    );
 }
 
 /// A bare `.qde` whose sources were not shipped: read with
@@ -225,23 +299,48 @@ fn bare_qde(name: &str) -> Result<ProjectImport, Error> {
 #[test]
 fn a_hand_written_project_with_every_element() {
     let name = "ornio-hand-authored_project.qde";
-    let e = import_qde(name, &sample(name), &mut |_| Ok(None), &ImportOptions::default()).unwrap_err();
+    let e = import_qde(
+        name,
+        &sample(name),
+        &mut |_| Ok(None),
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "sources/11111111-1111-1111-1111-111111111111.txt: missing from the archive; the text of <TextSource> 40000000-0000-0000-0000-000000000001, declared at ornio-hand-authored_project.qde:49:5"
     );
     let import = bare_qde(name).unwrap();
     let p = &import.project;
-    assert_eq!((p.name.as_str(), p.origin.as_str()), ("Sample Study", "refi_qda test fixture"));
+    assert_eq!(
+        (p.name.as_str(), p.origin.as_str()),
+        ("Sample Study", "refi_qda test fixture")
+    );
     let topics = &p.codes[0];
     assert!(!topics.codable);
     assert_eq!(topics.children[0].children[0].name, "Diet");
-    assert_eq!(topics.children[0].children[0].colour.as_deref(), Some("#dc0000"));
-    let vars: Vec<(&str, VariableType)> = p.variables.iter().map(|v| (v.name.as_str(), v.kind)).collect();
-    assert_eq!(vars, [("Age", VariableType::Integer), ("Consented", VariableType::Boolean)]);
+    assert_eq!(
+        topics.children[0].children[0].colour.as_deref(),
+        Some("#dc0000")
+    );
+    let vars: Vec<(&str, VariableType)> = p
+        .variables
+        .iter()
+        .map(|v| (v.name.as_str(), v.kind))
+        .collect();
+    assert_eq!(
+        vars,
+        [
+            ("Age", VariableType::Integer),
+            ("Consented", VariableType::Boolean)
+        ]
+    );
     let case = &p.cases[0];
     assert_eq!(case.name, "Participant 1");
-    assert_eq!(case.description.as_deref(), Some("A pseudonymised interview participant."));
+    assert_eq!(
+        case.description.as_deref(),
+        Some("A pseudonymised interview participant.")
+    );
     assert_eq!(case.codes, [guid("20000000-0000-0000-0000-000000000002")]);
     let values: Vec<&str> = case.values.iter().map(|v| v.value.as_str()).collect();
     assert_eq!(values, ["34", "true"]);
@@ -249,9 +348,15 @@ fn a_hand_written_project_with_every_element() {
     assert!(case.sources.is_empty() && case.selections.is_empty());
     assert!(p.sources.is_empty());
     assert_eq!(p.notes.len(), 1);
-    assert_eq!(p.notes[0].text, "Remember to follow up on diet-related comments.");
+    assert_eq!(
+        p.notes[0].text,
+        "Remember to follow up on diet-related comments."
+    );
     assert_eq!(p.project_notes, [p.notes[0].guid]);
-    assert_eq!(p.sets[0].codes, [guid("20000000-0000-0000-0000-000000000003")]);
+    assert_eq!(
+        p.sets[0].codes,
+        [guid("20000000-0000-0000-0000-000000000003")]
+    );
     let warnings: Vec<String> = import.warnings.iter().map(ToString::to_string).collect();
     for expected in [
         "ornio-hand-authored_project.qde:49:5: text source 40000000-0000-0000-0000-000000000001 skipped: its text is not in the file",
@@ -263,8 +368,12 @@ fn a_hand_written_project_with_every_element() {
     ] {
         assert!(warnings.iter().any(|w| w == expected), "{expected}\n{warnings:#?}");
     }
-    assert!(warnings.iter().any(|w| w.contains("<SourceRef> to 40000000-0000-0000-0000-000000000001 dropped")));
-    assert!(warnings.iter().any(|w| w.contains("<Link> to 50000000-0000-0000-0000-000000000001 dropped")));
+    assert!(warnings
+        .iter()
+        .any(|w| w.contains("<SourceRef> to 40000000-0000-0000-0000-000000000001 dropped")));
+    assert!(warnings
+        .iter()
+        .any(|w| w.contains("<Link> to 50000000-0000-0000-0000-000000000001 dropped")));
 }
 
 #[test]
@@ -274,17 +383,38 @@ fn the_standards_atlas_example_with_duplicate_guids() {
     assert_eq!(p.users.len(), 3);
     assert_eq!(model::all_codes(&p.codes).len(), 14);
     let feelings = p.codes.iter().find(|c| c.name == "Feelings").unwrap();
-    assert_eq!(feelings.description.as_deref(), Some("thoughts about breakfast foods"));
-    assert_eq!(p.codes.iter().find(|c| c.name == "\"rushed\"").unwrap().colour.as_deref(), Some("#F00082"));
-    let notes: Vec<(&str, Option<&str>)> = p.notes.iter().map(|n| (n.name.as_str(), n.description.as_deref())).collect();
+    assert_eq!(
+        feelings.description.as_deref(),
+        Some("thoughts about breakfast foods")
+    );
+    assert_eq!(
+        p.codes
+            .iter()
+            .find(|c| c.name == "\"rushed\"")
+            .unwrap()
+            .colour
+            .as_deref(),
+        Some("#F00082")
+    );
+    let notes: Vec<(&str, Option<&str>)> = p
+        .notes
+        .iter()
+        .map(|n| (n.name.as_str(), n.description.as_deref()))
+        .collect();
     assert_eq!(
         notes,
         [
-            ("Research Plan", Some("day to day log about this amazing project")),
+            (
+                "Research Plan",
+                Some("day to day log about this amazing project")
+            ),
             ("My favorite Coke ad", None)
         ]
     );
-    assert_eq!(p.notes[1].text, "This version is much better than the new Director’s cut ");
+    assert_eq!(
+        p.notes[1].text,
+        "This version is much better than the new Director’s cut "
+    );
     assert_eq!(p.sets.len(), 16);
     let feelings_set = p.sets.iter().find(|s| s.name == "Feelings").unwrap();
     assert_eq!(feelings_set.codes.len(), 6);

@@ -9,6 +9,7 @@ mod codebook_cmd;
 mod ingest;
 mod output;
 mod progress;
+mod refi_cmd;
 mod screening;
 
 use std::path::{Path, PathBuf};
@@ -56,6 +57,14 @@ enum Command {
     /// Write pseudonymised copies of a corpus's transcripts, with what the
     /// anonymisation screen finds replaced, and a key kept apart.
     Redact(RedactArgs),
+    /// Export for NVivo, ATLAS.ti, MAXQDA, QualCoder: a REFI-QDA codebook
+    /// (.qdc) or coded project (.qdpx).
+    #[command(subcommand)]
+    Export(refi_cmd::ExportCommand),
+    /// Import a REFI-QDA codebook (.qdc) or project (.qdpx) from another
+    /// program.
+    #[command(subcommand)]
+    Import(refi_cmd::ImportCommand),
 }
 
 #[derive(Parser)]
@@ -156,6 +165,8 @@ fn main() -> ExitCode {
         Command::Codebook(command) => codebook_cmd::run(&command),
         Command::Evaluate(args) => evaluate_command(&args),
         Command::Explain(args) => explain_command(&args),
+        Command::Export(command) => refi_cmd::export(&command),
+        Command::Import(command) => refi_cmd::import(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

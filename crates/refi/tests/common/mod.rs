@@ -47,7 +47,8 @@ pub fn tiny() -> Tiny {
         b.document(&t.id, &t.text);
     }
     for c in &codings {
-        b.coding(&c.document, c.segment_span.clone(), &c.code, AUTO).unwrap();
+        b.coding(&c.document, c.segment_span.clone(), &c.code, AUTO)
+            .unwrap();
     }
     // "travel" in T01, by hand.
     let t01 = &corpus.transcripts[0].text;
@@ -70,8 +71,16 @@ pub fn tiny() -> Tiny {
         b.case(&case.id, &attributes, &documents);
     }
     let travel = ProjectBuilder::selection_guid("T01", at..at + 6);
-    b.note("About travel", "Travel costs come up twice.\r\nCheck T03.", &[travel, strand_refi::code_guid("barriers.cost")]);
-    b.note("T02 context", "Interview cut short.", &[Guid::derive("source", "T02"), Guid::derive("case", "T02")]);
+    b.note(
+        "About travel",
+        "Travel costs come up twice.\r\nCheck T03.",
+        &[travel, strand_refi::code_guid("barriers.cost")],
+    );
+    b.note(
+        "T02 context",
+        "Interview cut short.",
+        &[Guid::derive("source", "T02"), Guid::derive("case", "T02")],
+    );
     let project = b.build();
     Tiny {
         corpus,
@@ -92,7 +101,10 @@ pub fn rich() -> Project {
     let chars: Vec<char> = text.chars().collect();
     let find = |word: &str| {
         let w: Vec<char> = word.chars().collect();
-        let start = chars.windows(w.len()).position(|x| x == w.as_slice()).unwrap();
+        let start = chars
+            .windows(w.len())
+            .position(|x| x == w.as_slice())
+            .unwrap();
         (start, start + w.len())
     };
     let (s1, e1) = find("study leave 📚");
@@ -102,8 +114,16 @@ pub fn rich() -> Project {
         origin: strand_refi::ORIGIN.into(),
         description: Some("A project.\nTwo lines.".into()),
         users: vec![
-            User { guid: g(1), name: "Ann".into(), id: Some("AN".into()) },
-            User { guid: g(2), name: "Bo".into(), id: None },
+            User {
+                guid: g(1),
+                name: "Ann".into(),
+                id: Some("AN".into()),
+            },
+            User {
+                guid: g(2),
+                name: "Bo".into(),
+                id: None,
+            },
         ],
         codes: vec![Code {
             guid: g(10),
@@ -112,17 +132,61 @@ pub fn rich() -> Project {
             colour: Some("#cc0000".into()),
             codable: false,
             children: vec![
-                Code { guid: g(11), name: "Leave".into(), description: None, colour: Some("#0af".into()), codable: true, children: vec![] },
-                Code { guid: g(12), name: "Joy".into(), description: None, colour: None, codable: true, children: vec![] },
+                Code {
+                    guid: g(11),
+                    name: "Leave".into(),
+                    description: None,
+                    colour: Some("#0af".into()),
+                    codable: true,
+                    children: vec![],
+                },
+                Code {
+                    guid: g(12),
+                    name: "Joy".into(),
+                    description: None,
+                    colour: None,
+                    codable: true,
+                    children: vec![],
+                },
             ],
         }],
         variables: vec![
-            Variable { guid: g(20), name: "trust".into(), kind: VariableType::Text, description: Some("Employer".into()) },
-            Variable { guid: g(21), name: "band".into(), kind: VariableType::Integer, description: None },
-            Variable { guid: g(22), name: "consented".into(), kind: VariableType::Boolean, description: None },
-            Variable { guid: g(23), name: "years".into(), kind: VariableType::Float, description: None },
-            Variable { guid: g(24), name: "interviewed".into(), kind: VariableType::Date, description: None },
-            Variable { guid: g(25), name: "at".into(), kind: VariableType::DateTime, description: None },
+            Variable {
+                guid: g(20),
+                name: "trust".into(),
+                kind: VariableType::Text,
+                description: Some("Employer".into()),
+            },
+            Variable {
+                guid: g(21),
+                name: "band".into(),
+                kind: VariableType::Integer,
+                description: None,
+            },
+            Variable {
+                guid: g(22),
+                name: "consented".into(),
+                kind: VariableType::Boolean,
+                description: None,
+            },
+            Variable {
+                guid: g(23),
+                name: "years".into(),
+                kind: VariableType::Float,
+                description: None,
+            },
+            Variable {
+                guid: g(24),
+                name: "interviewed".into(),
+                kind: VariableType::Date,
+                description: None,
+            },
+            Variable {
+                guid: g(25),
+                name: "at".into(),
+                kind: VariableType::DateTime,
+                description: None,
+            },
         ],
         cases: vec![Case {
             guid: g(30),
@@ -130,12 +194,30 @@ pub fn rich() -> Project {
             description: Some("Support worker".into()),
             codes: vec![g(12)],
             values: vec![
-                VariableValue { variable: g(20), value: " Northbrook ".into() },
-                VariableValue { variable: g(21), value: "3".into() },
-                VariableValue { variable: g(22), value: "true".into() },
-                VariableValue { variable: g(23), value: "2.5".into() },
-                VariableValue { variable: g(24), value: "2024-01-15".into() },
-                VariableValue { variable: g(25), value: "2024-01-15T10:00:00Z".into() },
+                VariableValue {
+                    variable: g(20),
+                    value: " Northbrook ".into(),
+                },
+                VariableValue {
+                    variable: g(21),
+                    value: "3".into(),
+                },
+                VariableValue {
+                    variable: g(22),
+                    value: "true".into(),
+                },
+                VariableValue {
+                    variable: g(23),
+                    value: "2.5".into(),
+                },
+                VariableValue {
+                    variable: g(24),
+                    value: "2024-01-15".into(),
+                },
+                VariableValue {
+                    variable: g(25),
+                    value: "2024-01-15T10:00:00Z".into(),
+                },
             ],
             sources: vec![g(40)],
             selections: vec![g(41)],
@@ -156,14 +238,41 @@ pub fn rich() -> Project {
                         description: Some("Key quote".into()),
                         creator: Some(g(1)),
                         codings: vec![
-                            Coding { guid: g(42), code: g(11), creator: Some(g(1)) },
-                            Coding { guid: g(43), code: g(11), creator: Some(g(2)) },
+                            Coding {
+                                guid: g(42),
+                                code: g(11),
+                                creator: Some(g(1)),
+                            },
+                            Coding {
+                                guid: g(43),
+                                code: g(11),
+                                creator: Some(g(2)),
+                            },
                         ],
                     },
-                    Selection { guid: g(44), name: None, start: s2, end: e2, description: None, creator: None, codings: vec![Coding { guid: g(45), code: g(12), creator: None }] },
+                    Selection {
+                        guid: g(44),
+                        name: None,
+                        start: s2,
+                        end: e2,
+                        description: None,
+                        creator: None,
+                        codings: vec![Coding {
+                            guid: g(45),
+                            code: g(12),
+                            creator: None,
+                        }],
+                    },
                 ],
-                codings: vec![Coding { guid: g(46), code: g(10), creator: Some(g(2)) }],
-                values: vec![VariableValue { variable: g(21), value: "2".into() }],
+                codings: vec![Coding {
+                    guid: g(46),
+                    code: g(10),
+                    creator: Some(g(2)),
+                }],
+                values: vec![VariableValue {
+                    variable: g(21),
+                    value: "2".into(),
+                }],
             },
             Source {
                 guid: g(47),
@@ -185,7 +294,14 @@ pub fn rich() -> Project {
                 creator: Some(g(1)),
                 references: vec![g(11), g(30), g(40), g(41), g(42), g(51)],
             },
-            Note { guid: g(51), name: "Second".into(), text: String::new(), description: None, creator: None, references: vec![] },
+            Note {
+                guid: g(51),
+                name: "Second".into(),
+                text: String::new(),
+                description: None,
+                creator: None,
+                references: vec![],
+            },
         ],
         sets: vec![Set {
             guid: g(60),
