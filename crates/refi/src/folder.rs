@@ -115,6 +115,16 @@ pub fn to_folder(p: &Project, name: &str) -> Result<Folder, Error> {
         })
         .collect();
     let coder = |g: &Option<Guid>| g.and_then(|g| users.get(&g).cloned()).unwrap_or_default();
+    // The tree gave every code an id; a coding of anything else is a
+    // project that was never checked.
+    let code_id = |c: &Coding| -> Result<String, Error> {
+        code_ids.get(&c.code).cloned().ok_or_else(|| Error::Export {
+            message: format!(
+                "coding {} refers to {}, which is not a code of the project",
+                c.guid, c.code
+            ),
+        })
+    };
 
     let mut taken = BTreeSet::new();
     let mut documents: HashMap<Guid, String> = HashMap::new();
@@ -126,13 +136,7 @@ pub fn to_folder(p: &Project, name: &str) -> Result<Folder, Error> {
         transcripts.push((format!("{id}.txt"), s.text.clone()));
         for sel in &s.selections {
             for c in &sel.codings {
-                rows.push((
-                    order,
-                    sel.start,
-                    sel.end,
-                    code_ids[&c.code].clone(),
-                    coder(&c.creator),
-                ));
+                rows.push((order, sel.start, sel.end, code_id(c)?, coder(&c.creator)));
             }
         }
         if !s.codings.is_empty() {
@@ -142,13 +146,7 @@ pub fn to_folder(p: &Project, name: &str) -> Result<Folder, Error> {
             ));
             let length = s.text.chars().count();
             for c in &s.codings {
-                rows.push((
-                    order,
-                    0,
-                    length,
-                    code_ids[&c.code].clone(),
-                    coder(&c.creator),
-                ));
+                rows.push((order, 0, length, code_id(c)?, coder(&c.creator)));
             }
         }
         if !s.values.is_empty() {
@@ -241,11 +239,15 @@ fn memos_markdown(
         for sel in &s.selections {
             about.insert(sel.guid, format!("`{doc}` {}..{}", sel.start, sel.end));
             for c in &sel.codings {
+                let code = codes
+                    .get(&c.code)
+                    .cloned()
+                    .unwrap_or_else(|| c.code.to_string());
                 about.insert(
                     c.guid,
                     format!(
-                        "the coding of `{doc}` {}..{} with `{}`",
-                        sel.start, sel.end, codes[&c.code]
+                        "the coding of `{doc}` {}..{} with `{code}`",
+                        sel.start, sel.end
                     ),
                 );
             }

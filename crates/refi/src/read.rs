@@ -983,6 +983,16 @@ impl<'d> Reader<'d> {
             } else {
                 value.text.trim().to_string()
             };
+            if !crate::check::value_fits(kind, &text) {
+                self.schema_warning(
+                    value,
+                    format!(
+                        "<{}> is not a valid {}; kept as written",
+                        value.name,
+                        kind.as_str()
+                    ),
+                );
+            }
             out.push(VariableValue {
                 variable,
                 value: text,
@@ -1141,7 +1151,8 @@ impl<'d> Reader<'d> {
                 ));
             }
         }
-        Err(self.invalid(elements[0], "selection positions do not fit the text"))
+        let first = elements.first().copied().unwrap_or(&self.doc.root);
+        Err(self.invalid(first, "selection positions do not fit the text"))
     }
 
     fn note(&mut self, e: &Element) -> Result<Note, Error> {

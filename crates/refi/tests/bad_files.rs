@@ -118,6 +118,29 @@ fn invalid_xml_names_entry_line_and_column() {
 }
 
 #[test]
+fn values_that_break_their_type_are_kept_with_a_warning() {
+    let xml = GOOD.replace(
+        "  <Sources>",
+        r#"  <Variables><Variable guid="aaaaaaaa-0000-0000-0000-000000000010" name="band" typeOfVariable="Integer"/></Variables>
+  <Cases><Case guid="aaaaaaaa-0000-0000-0000-000000000011" name="P01"><VariableValue><VariableRef targetGUID="aaaaaaaa-0000-0000-0000-000000000010"/><IntegerValue>three</IntegerValue></VariableValue></Case></Cases>
+  <Sources>"#,
+    );
+    let bytes = zip(&[
+        ("project.qde", xml.as_bytes()),
+        ("sources/aaaaaaaa-0000-0000-0000-000000000003.txt", TEXT),
+    ]);
+    let import = import_qdpx(&bytes, &ImportOptions::default()).unwrap();
+    assert_eq!(import.project.cases[0].values[0].value, "three");
+    let warnings: Vec<String> = import.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["project.qde:6:150: <IntegerValue> is not a valid Integer; kept as written"]
+    );
+    // strand will not write it back out as an integer.
+    assert!(to_qdpx(&import.project).is_err());
+}
+
+#[test]
 fn missing_entries_are_named() {
     let e = message(from_qdpx(&zip(&[("project.qde", GOOD.as_bytes())])));
     assert_eq!(

@@ -219,6 +219,14 @@ fn export_refuses_a_project_that_breaks_the_rules() {
         .to_string()
         .contains("control character"));
 
+    // Nor does a folder come of it: an error, not a panic.
+    let mut p = common::rich();
+    p.sources[0].selections[0].codings[0].code = Guid(7);
+    assert!(to_folder(&p, "x")
+        .unwrap_err()
+        .to_string()
+        .contains("not a code of the project"));
+
     let empty = CodeBook::default();
     assert!(to_qdc(&empty)
         .unwrap_err()
