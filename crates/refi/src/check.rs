@@ -293,47 +293,79 @@ fn is_zone(z: &str) -> bool {
 /// Names, descriptions, values and note texts holding characters XML 1.0
 /// cannot carry at all (most control characters).
 fn unwritable(p: &Project) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut check = |what: String, s: &str| {
-        if s.chars().any(|c| !is_xml_char(c)) {
-            out.push(format!(
-                "{what} holds a control character that XML cannot carry"
-            ));
-        }
-    };
-    check("the project's name".into(), &p.name);
-    if let Some(d) = &p.description {
-        check("the project's description".into(), d);
-    }
+    // Every string the XML carries (source texts go to files of their own).
+    let mut strings: Vec<(String, Option<&str>)> = vec![
+        ("the project's name".into(), Some(&p.name)),
+        ("the project's description".into(), p.description.as_deref()),
+    ];
     for u in &p.users {
-        check(format!("user {}", u.guid), &u.name);
+        strings.push((format!("user {}", u.guid), Some(&u.name)));
+        strings.push((format!("user {}'s id", u.guid), u.id.as_deref()));
     }
     for c in all_codes(&p.codes) {
-        check(format!("code {}", c.guid), &c.name);
-        if let Some(d) = &c.description {
-            check(format!("code {}'s description", c.guid), d);
-        }
+        strings.push((format!("code {}", c.guid), Some(&c.name)));
+        strings.push((
+            format!("code {}'s description", c.guid),
+            c.description.as_deref(),
+        ));
     }
     for v in &p.variables {
-        check(format!("variable {}", v.guid), &v.name);
+        strings.push((format!("variable {}", v.guid), Some(&v.name)));
+        strings.push((
+            format!("variable {}'s description", v.guid),
+            v.description.as_deref(),
+        ));
     }
     for c in &p.cases {
-        check(format!("case {}", c.guid), &c.name);
+        strings.push((format!("case {}", c.guid), Some(&c.name)));
+        strings.push((
+            format!("case {}'s description", c.guid),
+            c.description.as_deref(),
+        ));
         for v in &c.values {
-            check(format!("case {}'s value", c.guid), &v.value);
+            strings.push((format!("case {}'s value", c.guid), Some(&v.value)));
         }
     }
     for s in &p.sources {
-        check(format!("source {}", s.guid), &s.name);
+        strings.push((format!("source {}", s.guid), Some(&s.name)));
+        strings.push((
+            format!("source {}'s description", s.guid),
+            s.description.as_deref(),
+        ));
+        for v in &s.values {
+            strings.push((format!("source {}'s value", s.guid), Some(&v.value)));
+        }
+        for sel in &s.selections {
+            strings.push((
+                format!("selection {}'s name", sel.guid),
+                sel.name.as_deref(),
+            ));
+            strings.push((
+                format!("selection {}'s description", sel.guid),
+                sel.description.as_deref(),
+            ));
+        }
     }
     for n in &p.notes {
-        check(format!("note {}", n.guid), &n.name);
-        check(format!("note {}'s text", n.guid), &n.text);
+        strings.push((format!("note {}", n.guid), Some(&n.name)));
+        strings.push((format!("note {}'s text", n.guid), Some(&n.text)));
+        strings.push((
+            format!("note {}'s description", n.guid),
+            n.description.as_deref(),
+        ));
     }
     for s in &p.sets {
-        check(format!("set {}", s.guid), &s.name);
+        strings.push((format!("set {}", s.guid), Some(&s.name)));
+        strings.push((
+            format!("set {}'s description", s.guid),
+            s.description.as_deref(),
+        ));
     }
-    out
+    strings
+        .into_iter()
+        .filter(|(_, s)| s.is_some_and(|s| s.chars().any(|c| !is_xml_char(c))))
+        .map(|(what, _)| format!("{what} holds a control character that XML cannot carry"))
+        .collect()
 }
 
 /// Reference attributes and the element they sit on, as the two schemas

@@ -100,7 +100,16 @@ pub fn parse(entry: &str, bytes: &[u8]) -> Result<Document, Error> {
         line_starts: line_starts(&text),
         text: String::new(),
     };
-    let result = build(&text);
+    // quick-xml passes control characters through; XML 1.0 forbids them
+    // anywhere in a document, and nothing could write them back.
+    let forbidden = text
+        .char_indices()
+        .find(|(_, c)| !is_xml_char(*c))
+        .map(|(at, c)| (at, format!("U+{:04X} is not allowed in XML", c as u32)));
+    let result = match forbidden {
+        Some(failure) => Err(failure),
+        None => build(&text),
+    };
     doc.text = text;
     match result {
         Ok((root, namespace)) => {
@@ -409,6 +418,12 @@ mod tests {
                 "{xml:?}: {e}"
             );
         }
+        // Found by fuzzing: control characters are not XML.
+        let e = parse("x.qde", b"<a>\n <b>x\x1F\x00</b></a>").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.qde:2:6: malformed XML: U+001F is not allowed in XML"
+        );
         let e = parse("x.qde", b"<a>\xFF</a>").unwrap_err();
         assert!(matches!(e, Error::Encoding { offset: 3, .. }), "{e}");
         let deep = "<a>".repeat(MAX_DEPTH + 1);

@@ -213,6 +213,16 @@ fn export_refuses_a_project_that_breaks_the_rules() {
         .contains("is not a valid Integer"));
 
     let mut p = common::rich();
+    p.sets[0].description = Some("katego\u{1f}\u{0}1".into());
+    let e = to_qdpx(&p).unwrap_err().to_string();
+    assert!(
+        e.contains(
+            "set 10000000-0000-4000-8000-00000000003c's description holds a control character"
+        ),
+        "{e}"
+    );
+
+    let mut p = common::rich();
     p.notes[0].text.push('\u{1}');
     assert!(to_qdpx(&p)
         .unwrap_err()
