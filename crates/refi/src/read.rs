@@ -156,7 +156,7 @@ pub fn import_qde(
     let mut r = Reader::new(&doc, "Project")?;
     r.index_all(&doc.root);
     r.index_project(source, options)?;
-    let unit = r.choose_unit(options)?;
+    let unit = r.choose_unit(options);
     let project = r.project(unit)?;
     Ok(ProjectImport {
         project,
@@ -738,9 +738,9 @@ impl<'d> Reader<'d> {
 
     /// Positions in code points, or in UTF-16 units for NVivo's files (see
     /// [`ImportOptions`]).
-    fn choose_unit(&mut self, options: &ImportOptions) -> Result<PositionUnit, Error> {
+    fn choose_unit(&mut self, options: &ImportOptions) -> PositionUnit {
         if let Positions::Force(unit) = options.positions {
-            return Ok(unit);
+            return unit;
         }
         let origin = self.doc.root.attr("origin").unwrap_or("");
         if origin.to_lowercase().contains("nvivo") {
@@ -750,7 +750,7 @@ impl<'d> Reader<'d> {
                     "the file was written by `{origin}`, and NVivo counts UTF-16 units"
                 ),
             });
-            return Ok(PositionUnit::Utf16);
+            return PositionUnit::Utf16;
         }
         let root = &self.doc.root;
         for s in root
@@ -780,10 +780,10 @@ impl<'d> Reader<'d> {
                         "a selection in source {g} ends at {end}, beyond its {cp} code points but within its {u16} UTF-16 units"
                     ),
                 });
-                return Ok(PositionUnit::Utf16);
+                return PositionUnit::Utf16;
             }
         }
-        Ok(PositionUnit::CodePoints)
+        PositionUnit::CodePoints
     }
 
     fn project(&mut self, unit: PositionUnit) -> Result<Project, Error> {
