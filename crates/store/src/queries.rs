@@ -13,12 +13,21 @@ use crate::{Error, Store};
 /// Where a stored codebook's errors point: it has no file of its own.
 const CODEBOOK_NAME: &str = "codebook.toml (in the project)";
 
-pub(crate) fn codebook(conn: &Connection, cache: &crate::CodebookCache) -> Result<Rc<Codebook>, Error> {
-    let hash: String = conn.query_row("SELECT value FROM meta WHERE key = 'codebook'", [], |r| r.get(0))?;
+pub(crate) fn codebook(
+    conn: &Connection,
+    cache: &crate::CodebookCache,
+) -> Result<Rc<Codebook>, Error> {
+    let hash: String =
+        conn.query_row("SELECT value FROM meta WHERE key = 'codebook'", [], |r| {
+            r.get(0)
+        })?;
     if let Some(c) = cache.borrow().as_ref().filter(|c| c.hash == hash) {
         return Ok(c.clone());
     }
-    let text: String = conn.query_row("SELECT toml FROM codebooks WHERE hash = ?1", [&hash], |r| r.get(0))?;
+    let text: String =
+        conn.query_row("SELECT toml FROM codebooks WHERE hash = ?1", [&hash], |r| {
+            r.get(0)
+        })?;
     let parsed = Rc::new(Codebook::parse(Path::new(CODEBOOK_NAME), &text)?);
     *cache.borrow_mut() = Some(parsed.clone());
     Ok(parsed)

@@ -10,6 +10,7 @@ mod ingest;
 mod output;
 mod progress;
 mod project_cmd;
+mod refi_cmd;
 mod review;
 mod screening;
 
@@ -88,9 +89,14 @@ enum Command {
     Undo(project_cmd::ProjectArg),
     /// Documents, codings per coder and status, and codings on text that is gone.
     Status(project_cmd::ProjectArg),
-    /// Export from the project.
+    /// Export for NVivo, ATLAS.ti, MAXQDA, QualCoder: a REFI-QDA codebook
+    /// (.qdc) or coded project (.qdpx); or a project's codings as CSV.
     #[command(subcommand)]
-    Export(project_cmd::ExportCommand),
+    Export(refi_cmd::ExportCommand),
+    /// Import a REFI-QDA codebook (.qdc) or project (.qdpx) from another
+    /// program.
+    #[command(subcommand)]
+    Import(refi_cmd::ImportCommand),
 }
 
 #[derive(Parser)]
@@ -203,7 +209,8 @@ fn main() -> ExitCode {
         Command::History(args) => project_cmd::history(&args),
         Command::Undo(args) => project_cmd::undo(&args),
         Command::Status(args) => project_cmd::status(&args),
-        Command::Export(command) => project_cmd::export(&command),
+        Command::Export(command) => refi_cmd::export(&command),
+        Command::Import(command) => refi_cmd::import(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

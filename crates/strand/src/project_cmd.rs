@@ -202,8 +202,9 @@ pub enum ProjectCodebookCommand {
 /// The time for history entries and codings: now, or `STRAND_TIME` for
 /// reproducible scripted runs and tests.
 pub fn now() -> String {
-    std::env::var("STRAND_TIME")
-        .unwrap_or_else(|_| humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string())
+    std::env::var("STRAND_TIME").unwrap_or_else(|_| {
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+    })
 }
 
 pub fn open(project: &ProjectArg) -> Result<Store> {
@@ -211,9 +212,21 @@ pub fn open(project: &ProjectArg) -> Result<Store> {
 }
 
 /// Runs one command against the store.
-pub fn command<T>(store: &mut Store, line: &str, coder: Option<&str>, f: impl FnOnce(&Tx) -> Result<T, strand_store::Error>) -> Result<T> {
+pub fn command<T>(
+    store: &mut Store,
+    line: &str,
+    coder: Option<&str>,
+    f: impl FnOnce(&Tx) -> Result<T, strand_store::Error>,
+) -> Result<T> {
     let time = now();
-    Ok(store.command(&Command { line, coder, time: &time }, f)?)
+    Ok(store.command(
+        &Command {
+            line,
+            coder,
+            time: &time,
+        },
+        f,
+    )?)
 }
 
 pub fn init(args: &InitArgs) -> Result<()> {
@@ -245,9 +258,16 @@ pub fn add(args: &AddArgs) -> Result<()> {
         [dir] if dir.is_dir() => (dir.clone(), Corpus::transcript_paths(dir)?),
         files => {
             if let Some(d) = files.iter().find(|p| p.is_dir()) {
-                bail!("{}: give one corpus folder, or transcript files, not both", d.display());
+                bail!(
+                    "{}: give one corpus folder, or transcript files, not both",
+                    d.display()
+                );
             }
-            let dir = files.first().and_then(|f| f.parent()).unwrap_or(Path::new(".")).to_path_buf();
+            let dir = files
+                .first()
+                .and_then(|f| f.parent())
+                .unwrap_or(Path::new("."))
+                .to_path_buf();
             (dir, files.to_vec())
         }
     };
@@ -255,9 +275,13 @@ pub fn add(args: &AddArgs) -> Result<()> {
     let mut files = Vec::new();
     let mut transcripts = Vec::new();
     for path in &paths {
-        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
         transcripts.push(strand_transcript::parse_file(path, bytes.clone(), invalid)?);
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         files.push((name, bytes));
         reading.tick();
     }
@@ -285,7 +309,14 @@ pub fn add(args: &AddArgs) -> Result<()> {
     let by_id: BTreeMap<String, &(String, Vec<u8>)> = paths
         .iter()
         .zip(&files)
-        .map(|(p, f)| (p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), f))
+        .map(|(p, f)| {
+            (
+                p.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                f,
+            )
+        })
         .collect();
     let line = format!("add ({} file(s))", files.len());
     let report = command(&mut store, &line, None, |tx| {
@@ -295,9 +326,17 @@ pub fn add(args: &AddArgs) -> Result<()> {
             report.push((t.id.clone(), tx.add_document(name, bytes, t)?));
         }
         let cases = tx.set_cases(&corpus.cases)?;
-        let new = report.iter().filter(|(_, a)| matches!(a, Added::New { .. })).count();
-        let changed = report.iter().filter(|(_, a)| matches!(a, Added::Changed { .. })).count();
-        tx.summarise(format!("{new} new, {changed} changed document(s); {cases} case value(s) set"));
+        let new = report
+            .iter()
+            .filter(|(_, a)| matches!(a, Added::New { .. }))
+            .count();
+        let changed = report
+            .iter()
+            .filter(|(_, a)| matches!(a, Added::Changed { .. }))
+            .count();
+        tx.summarise(format!(
+            "{new} new, {changed} changed document(s); {cases} case value(s) set"
+        ));
         Ok(report)
     })?;
     let mut orphans = 0;
@@ -306,7 +345,10 @@ pub fn add(args: &AddArgs) -> Result<()> {
             Added::New { segments } => println!("{id}: added ({segments} sentences)"),
             Added::Unchanged => println!("{id}: unchanged"),
             Added::Changed { kept, orphaned } => {
-                println!("{id}: changed; {kept} coding(s) kept, {} on text that is gone:", orphaned.len());
+                println!(
+                    "{id}: changed; {kept} coding(s) kept, {} on text that is gone:",
+                    orphaned.len()
+                );
                 for o in orphaned {
                     println!("  {} {} ({})", o.segment, o.code, o.coder);
                 }
@@ -363,7 +405,10 @@ pub fn autocode(project: &ProjectArg) -> Result<()> {
             progress: &progress,
         };
         coder.code_corpus(&corpus, &mut sink)?;
-        tx.summarise(format!("{} new suggestion(s) of {}", sink.added, sink.found));
+        tx.summarise(format!(
+            "{} new suggestion(s) of {}",
+            sink.added, sink.found
+        ));
         Ok((sink.added, sink.found))
     })?;
     progress.finish();
@@ -410,7 +455,13 @@ pub fn memo(args: &MemoArgs) -> Result<()> {
                 "code" => format!("code {}", m.target),
                 _ => m.target.clone(),
             };
-            println!("#{} {on} ({}, {})\n  {}", m.id, m.coder, m.time, m.text.replace('\n', "\n  "));
+            println!(
+                "#{} {on} ({}, {})\n  {}",
+                m.id,
+                m.coder,
+                m.time,
+                m.text.replace('\n', "\n  ")
+            );
         }
         return Ok(());
     };
@@ -441,9 +492,19 @@ pub fn memo(args: &MemoArgs) -> Result<()> {
 pub fn history(project: &ProjectArg) -> Result<()> {
     let store = open(project)?;
     for h in store.history()? {
-        let by = h.coder.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
-        let undone = h.undone_by.map(|u| format!(" (undone by #{u})")).unwrap_or_default();
-        println!("#{} {}{by} {}: {}{undone}", h.id, h.time, h.command, h.summary);
+        let by = h
+            .coder
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
+        let undone = h
+            .undone_by
+            .map(|u| format!(" (undone by #{u})"))
+            .unwrap_or_default();
+        println!(
+            "#{} {}{by} {}: {}{undone}",
+            h.id, h.time, h.command, h.summary
+        );
     }
     Ok(())
 }
@@ -456,7 +517,10 @@ pub fn undo(project: &ProjectArg) -> Result<()> {
         coder: None,
         time: &time,
     })?;
-    println!("undid #{} ({}): {} change(s) reversed", undone.entry, undone.command, undone.changes);
+    println!(
+        "undid #{} ({}): {} change(s) reversed",
+        undone.entry, undone.command, undone.changes
+    );
     Ok(())
 }
 
@@ -480,7 +544,10 @@ pub fn status(project: &ProjectArg) -> Result<()> {
     }
     let orphans = store.orphans()?;
     if !orphans.is_empty() {
-        println!("{} coding(s) on text no longer in its document:", orphans.len());
+        println!(
+            "{} coding(s) on text no longer in its document:",
+            orphans.len()
+        );
         for o in orphans {
             println!("  {} {} ({})", o.segment, o.code, o.coder);
         }
@@ -501,9 +568,11 @@ fn search_pattern(term: &str) -> Result<regex::Regex> {
     if words.is_empty() {
         bail!("the search term is empty");
     }
-    Ok(regex::RegexBuilder::new(&format!(r"\b{}\b", words.join(r"\s+")))
-        .case_insensitive(true)
-        .build()?)
+    Ok(
+        regex::RegexBuilder::new(&format!(r"\b{}\b", words.join(r"\s+")))
+            .case_insensitive(true)
+            .build()?,
+    )
 }
 
 pub fn search(args: &SearchArgs) -> Result<()> {
@@ -519,7 +588,10 @@ pub fn search(args: &SearchArgs) -> Result<()> {
     let attributes = store.attributes()?;
     for (k, _) in &filters {
         if !attributes.contains(k) {
-            bail!("`--where {k}=…`: no case attribute `{k}`; the project has: {}", attributes.join(", "));
+            bail!(
+                "`--where {k}=…`: no case attribute `{k}`; the project has: {}",
+                attributes.join(", ")
+            );
         }
     }
     let cases = store.cases()?;
@@ -535,7 +607,9 @@ pub fn search(args: &SearchArgs) -> Result<()> {
                 store
                     .codings(false)?
                     .into_iter()
-                    .filter(|c| c.status != "rejected" && (c.code == *code || c.code.starts_with(&prefix)))
+                    .filter(|c| {
+                        c.status != "rejected" && (c.code == *code || c.code.starts_with(&prefix))
+                    })
                     .map(|c| c.segment.sid)
                     .collect(),
             )
@@ -547,10 +621,10 @@ pub fn search(args: &SearchArgs) -> Result<()> {
             continue;
         }
         let case = cases.get(&s.speaker);
-        if !filters
-            .iter()
-            .all(|(k, v)| case.and_then(|c| c.get(k)).is_some_and(|x| x.eq_ignore_ascii_case(v)))
-        {
+        if !filters.iter().all(|(k, v)| {
+            case.and_then(|c| c.get(k))
+                .is_some_and(|x| x.eq_ignore_ascii_case(v))
+        }) {
             continue;
         }
         for m in pattern.find_iter(&s.text) {
@@ -590,7 +664,10 @@ pub fn agree(args: &AgreeArgs) -> Result<()> {
     let known = store.coders()?;
     for c in &args.coders {
         if !known.contains(c) {
-            bail!("no coder `{c}` has coded in this project; coders: {}", known.join(", "));
+            bail!(
+                "no coder `{c}` has coded in this project; coders: {}",
+                known.join(", ")
+            );
         }
     }
     let a = store.agreement(&args.coders, args.unit.as_str())?;
@@ -623,7 +700,11 @@ pub fn agree(args: &AgreeArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(());
     }
-    println!("agreement between {} at unit `{}`", a.coders.join(", "), a.unit);
+    println!(
+        "agreement between {} at unit `{}`",
+        a.coders.join(", "),
+        a.unit
+    );
     println!(
         "{:<32} {:>6} {:>8} {:>7} {:>7} {:>8} {:>8}",
         "code", "units", "agree", "kappa", "alpha", "char %", "char k"
@@ -664,7 +745,10 @@ pub fn agree(args: &AgreeArgs) -> Result<()> {
             println!("  {} {} ({})", d.segment, d.code, who.join(", "));
         }
     } else if !a.disagreements.is_empty() {
-        println!("{} disagreement(s); list them with --disagreements", a.disagreements.len());
+        println!(
+            "{} disagreement(s); list them with --disagreements",
+            a.disagreements.len()
+        );
     }
     Ok(())
 }
@@ -681,14 +765,34 @@ pub fn codings_table(store: &Store, statuses: &[String]) -> Result<Table> {
     let attributes = store.attributes()?;
     let cases = store.cases()?;
     const FIXED: [&str; 16] = [
-        "document", "segment", "unit", "speaker", "speaker_role", "code", "code_label", "code_path", "coder", "source",
-        "status", "rule", "negated", "start", "end", "text",
+        "document",
+        "segment",
+        "unit",
+        "speaker",
+        "speaker_role",
+        "code",
+        "code_label",
+        "code_path",
+        "coder",
+        "source",
+        "status",
+        "rule",
+        "negated",
+        "start",
+        "end",
+        "text",
     ];
     // Case attributes sit between the segment and the coding; one named
     // like a fixed column (a `status` attribute, say) is prefixed.
     let attribute_columns: Vec<String> = attributes
         .iter()
-        .map(|a| if FIXED.contains(&a.as_str()) { format!("case_{a}") } else { a.clone() })
+        .map(|a| {
+            if FIXED.contains(&a.as_str()) {
+                format!("case_{a}")
+            } else {
+                a.clone()
+            }
+        })
         .collect();
     let mut columns: Vec<&str> = FIXED[..5].to_vec();
     columns.extend(attribute_columns.iter().map(String::as_str));
@@ -716,13 +820,24 @@ pub fn codings_table(store: &Store, statuses: &[String]) -> Result<Table> {
             Value::Text(s.role.clone()),
         ];
         for a in &attributes {
-            let v = cases.get(&s.speaker).and_then(|c| c.get(a)).cloned().unwrap_or_default();
+            let v = cases
+                .get(&s.speaker)
+                .and_then(|c| c.get(a))
+                .cloned()
+                .unwrap_or_default();
             row.push(Value::Text(v));
         }
-        let label = codebook.get(&c.code).map(|x| x.label.clone()).unwrap_or_default();
+        let label = codebook
+            .get(&c.code)
+            .map(|x| x.label.clone())
+            .unwrap_or_default();
         let mut path: Vec<String> = codebook
             .lineage(&c.code)
-            .map(|id| codebook.get(id).map_or_else(|| id.to_string(), |x| x.label.clone()))
+            .map(|id| {
+                codebook
+                    .get(id)
+                    .map_or_else(|| id.to_string(), |x| x.label.clone())
+            })
             .collect();
         // Lineage runs from the code up; a path reads from the top down.
         path.reverse();
@@ -767,8 +882,13 @@ pub fn export(command: &ExportCommand) -> Result<()> {
             let bytes = match format {
                 ExportFormat::Csv => table.to_csv().into_bytes(),
             };
-            write_atomic(out, &bytes).with_context(|| format!("{}: cannot write", out.display()))?;
-            println!("{} coding(s) written to {}", table.rows.len(), out.display());
+            write_atomic(out, &bytes)
+                .with_context(|| format!("{}: cannot write", out.display()))?;
+            println!(
+                "{} coding(s) written to {}",
+                table.rows.len(),
+                out.display()
+            );
             Ok(())
         }
     }
@@ -781,14 +901,19 @@ pub fn codebook(command: &ProjectCodebookCommand) -> Result<()> {
             print!("{}", open(project)?.codebook_text()?);
         }
         C::Use { file, project } => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("{}: cannot read", file.display()))?;
             let mut store = open(project)?;
             let codebook = command_line(&mut store, "codebook use", |tx| {
                 let c = tx.set_codebook(&text, file)?;
                 tx.summarise(format!("codebook version {}", c.short_hash()));
                 Ok(c)
             })?;
-            println!("the project's codebook is now `{}` version {}", codebook.name, codebook.short_hash());
+            println!(
+                "the project's codebook is now `{}` version {}",
+                codebook.name,
+                codebook.short_hash()
+            );
         }
         C::Rename { from, to, project } => {
             let mut store = open(project)?;
@@ -801,7 +926,10 @@ pub fn codebook(command: &ProjectCodebookCommand) -> Result<()> {
         }
         C::Move { code, to, project } => {
             let mut store = open(project)?;
-            let line = format!("codebook move {code} --to {}", to.as_deref().unwrap_or("(top)"));
+            let line = format!(
+                "codebook move {code} --to {}",
+                to.as_deref().unwrap_or("(top)")
+            );
             let new = command_line(&mut store, &line, |tx| {
                 let new = tx.move_code(code, to.as_deref())?;
                 tx.summarise(format!("now `{new}`"));
@@ -809,7 +937,11 @@ pub fn codebook(command: &ProjectCodebookCommand) -> Result<()> {
             })?;
             println!("moved `{code}`: it is now `{new}`");
         }
-        C::Merge { from, into, project } => {
+        C::Merge {
+            from,
+            into,
+            project,
+        } => {
             let mut store = open(project)?;
             let n = command_line(&mut store, &format!("codebook merge {from} {into}"), |tx| {
                 let n = tx.merge_code(from, into)?;
@@ -818,7 +950,11 @@ pub fn codebook(command: &ProjectCodebookCommand) -> Result<()> {
             })?;
             println!("merged `{from}` into `{into}`; {n} coding(s) moved");
         }
-        C::Delete { code, force, project } => {
+        C::Delete {
+            code,
+            force,
+            project,
+        } => {
             let mut store = open(project)?;
             let n = command_line(&mut store, &format!("codebook delete {code}"), |tx| {
                 let n = tx.delete_code(code, *force)?;
@@ -831,6 +967,10 @@ pub fn codebook(command: &ProjectCodebookCommand) -> Result<()> {
     Ok(())
 }
 
-fn command_line<T>(store: &mut Store, line: &str, f: impl FnOnce(&Tx) -> Result<T, strand_store::Error>) -> Result<T> {
+fn command_line<T>(
+    store: &mut Store,
+    line: &str,
+    f: impl FnOnce(&Tx) -> Result<T, strand_store::Error>,
+) -> Result<T> {
     command(store, line, None, f)
 }

@@ -64,23 +64,34 @@ enum Entry {
 fn parse_decisions(path: &Path, text: &str) -> Result<Vec<(usize, Entry)>> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
-        let line = raw.split_once('#').map_or(raw, |(before, _)| before).trim_end();
+        let line = raw
+            .split_once('#')
+            .map_or(raw, |(before, _)| before)
+            .trim_end();
         let trimmed = line.trim_start();
         if trimmed.is_empty() {
             continue;
         }
         let column = line.len() - trimmed.len() + 1;
-        let at = |col: usize, msg: String| anyhow::anyhow!("{}:{}:{}: {msg}", path.display(), i + 1, col);
+        let at = |col: usize, msg: String| {
+            anyhow::anyhow!("{}:{}:{}: {msg}", path.display(), i + 1, col)
+        };
         let mut words = trimmed.splitn(3, char::is_whitespace);
         let verb = words.next().unwrap_or_default();
         let segment = words.next().unwrap_or_default().to_string();
         let rest = words.next().unwrap_or_default().trim().to_string();
         if segment.is_empty() {
-            return Err(at(column + verb.len(), format!("`{verb}` needs a segment id, e.g. `{verb} P07:t12.s3 barriers.cost`")));
+            return Err(at(
+                column + verb.len(),
+                format!("`{verb}` needs a segment id, e.g. `{verb} P07:t12.s3 barriers.cost`"),
+            ));
         }
         let need_code = |rest: &str| -> Result<String> {
             if rest.is_empty() || rest.contains(char::is_whitespace) {
-                Err(at(column, format!("`{verb}` needs one code id after the segment")))
+                Err(at(
+                    column,
+                    format!("`{verb}` needs one code id after the segment"),
+                ))
             } else {
                 Ok(rest.to_string())
             }
@@ -95,7 +106,9 @@ fn parse_decisions(path: &Path, text: &str) -> Result<Vec<(usize, Entry)>> {
             other => {
                 return Err(at(
                     column,
-                    format!("unknown decision `{other}`; expected accept, reject, add, remove or memo"),
+                    format!(
+                        "unknown decision `{other}`; expected accept, reject, add, remove or memo"
+                    ),
                 ))
             }
         };
@@ -105,7 +118,8 @@ fn parse_decisions(path: &Path, text: &str) -> Result<Vec<(usize, Entry)>> {
 }
 
 fn apply_file(store: &mut Store, path: &Path, coder: &str) -> Result<()> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
     let lines = parse_decisions(path, &text)?;
     let line = format!("review --decisions ({} line(s))", lines.len());
     let n = command(store, &line, Some(coder), |tx| {
@@ -156,7 +170,11 @@ enum Popup {
     None,
     Help,
     /// Fuzzy search over codes: to add one (`c`) or jump to one (`/`).
-    Codes { query: String, selected: usize, add: bool },
+    Codes {
+        query: String,
+        selected: usize,
+        add: bool,
+    },
     Memo(String),
     Document(String),
 }
@@ -173,14 +191,22 @@ struct Review {
     sentences: BTreeMap<String, Vec<SegmentRow>>,
 }
 
-fn load_items(store: &Store, coder: &str, document: Option<&str>, code: Option<&str>) -> Result<Vec<Item>> {
+fn load_items(
+    store: &Store,
+    coder: &str,
+    document: Option<&str>,
+    code: Option<&str>,
+) -> Result<Vec<Item>> {
     let codebook = store.codebook()?;
     let mut by_segment: BTreeMap<(String, usize, usize, String), Item> = BTreeMap::new();
     let mut mine: BTreeMap<(String, String), bool> = BTreeMap::new();
     let rows = store.codings(false)?;
     for c in &rows {
         if c.coder == coder {
-            mine.insert((c.segment.sid.clone(), c.code.clone()), c.status == "accepted");
+            mine.insert(
+                (c.segment.sid.clone(), c.code.clone()),
+                c.status == "accepted",
+            );
         }
     }
     let in_code = |c: &str| code.is_none_or(|x| c == x || c.starts_with(&format!("{x}.")));
@@ -192,7 +218,12 @@ fn load_items(store: &Store, coder: &str, document: Option<&str>, code: Option<&
         if !(suggested || c.coder == coder) || !in_code(&c.code) {
             continue;
         }
-        let key = (c.segment.document.clone(), c.segment.start, c.segment.end, c.segment.sid.clone());
+        let key = (
+            c.segment.document.clone(),
+            c.segment.start,
+            c.segment.end,
+            c.segment.sid.clone(),
+        );
         let item = by_segment.entry(key).or_insert_with(|| Item {
             segment: c.segment.clone(),
             choices: Vec::new(),
@@ -200,19 +231,31 @@ fn load_items(store: &Store, coder: &str, document: Option<&str>, code: Option<&
         if item.choices.iter().any(|x| x.code == c.code) {
             continue;
         }
-        let evidence = c.evidence.as_deref().and_then(|e| serde_json::from_str::<serde_json::Value>(e).ok());
+        let evidence = c
+            .evidence
+            .as_deref()
+            .and_then(|e| serde_json::from_str::<serde_json::Value>(e).ok());
         let matched = evidence.as_ref().and_then(|e| {
             let (s, t) = (e["start"].as_u64()? as usize, e["end"].as_u64()? as usize);
-            let (s, t) = (s.checked_sub(c.segment.start)?, t.checked_sub(c.segment.start)?);
+            let (s, t) = (
+                s.checked_sub(c.segment.start)?,
+                t.checked_sub(c.segment.start)?,
+            );
             c.segment.text.get(s..t).map(str::to_string)
         });
         item.choices.push(Choice {
-            label: codebook.get(&c.code).map(|x| x.label.clone()).unwrap_or_default(),
+            label: codebook
+                .get(&c.code)
+                .map(|x| x.label.clone())
+                .unwrap_or_default(),
             evidence: c.rule.as_ref().map(|r| match &matched {
                 Some(m) => format!("rule `{r}` matched \"{m}\""),
                 None => format!("rule `{r}`"),
             }),
-            negated: evidence.as_ref().and_then(|e| e["negated"].as_bool()).unwrap_or(false),
+            negated: evidence
+                .as_ref()
+                .and_then(|e| e["negated"].as_bool())
+                .unwrap_or(false),
             decided: mine.get(&(c.segment.sid.clone(), c.code.clone())).copied(),
             code: c.code,
         });
@@ -223,7 +266,12 @@ fn load_items(store: &Store, coder: &str, document: Option<&str>, code: Option<&
 impl Review {
     fn new(store: &Store, args: &ReviewArgs) -> Result<Review> {
         let coder = args.coder.coder.clone();
-        let items = load_items(store, &coder, args.document.as_deref(), args.code.as_deref())?;
+        let items = load_items(
+            store,
+            &coder,
+            args.document.as_deref(),
+            args.code.as_deref(),
+        )?;
         let codebook = store.codebook()?;
         let mut sentences: BTreeMap<String, Vec<SegmentRow>> = BTreeMap::new();
         for s in store.segments("sentence", None)? {
@@ -235,29 +283,44 @@ impl Review {
             selected: 0,
             popup: Popup::None,
             message: String::from("? for help"),
-            codes: codebook.codes.iter().map(|c| (c.id.clone(), c.label.clone())).collect(),
+            codes: codebook
+                .codes
+                .iter()
+                .map(|c| (c.id.clone(), c.label.clone()))
+                .collect(),
             cases: store.cases()?,
             sentences,
             items,
         };
         // Start where the coder left off.
-        review.at = review.items.iter().position(|i| i.choices.iter().any(|c| c.decided.is_none())).unwrap_or(0);
+        review.at = review
+            .items
+            .iter()
+            .position(|i| i.choices.iter().any(|c| c.decided.is_none()))
+            .unwrap_or(0);
         Ok(review)
     }
 
     fn pending(&self) -> usize {
-        self.items.iter().filter(|i| i.choices.iter().any(|c| c.decided.is_none())).count()
+        self.items
+            .iter()
+            .filter(|i| i.choices.iter().any(|c| c.decided.is_none()))
+            .count()
     }
 
     fn refresh(&mut self, store: &Store) -> Result<()> {
-        let Some(item) = self.items.get(self.at) else { return Ok(()) };
+        let Some(item) = self.items.get(self.at) else {
+            return Ok(());
+        };
         let sid = item.segment.sid.clone();
         let fresh = load_items(store, &self.coder, Some(&item.segment.document), None)?;
         if let Some(new) = fresh.into_iter().find(|i| i.segment.sid == sid) {
             // Keep codes added by hand in view, in order.
             self.items[self.at] = new;
         }
-        self.selected = self.selected.min(self.items[self.at].choices.len().saturating_sub(1));
+        self.selected = self
+            .selected
+            .min(self.items[self.at].choices.len().saturating_sub(1));
         Ok(())
     }
 
@@ -267,7 +330,11 @@ impl Review {
         }
         let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
         let mut matcher = nucleo_matcher::Matcher::new(nucleo_matcher::Config::DEFAULT);
-        let names: Vec<String> = self.codes.iter().map(|(id, label)| format!("{id} {label}")).collect();
+        let names: Vec<String> = self
+            .codes
+            .iter()
+            .map(|(id, label)| format!("{id} {label}"))
+            .collect();
         let mut scored: Vec<(u32, usize)> = names
             .iter()
             .enumerate()
@@ -282,7 +349,9 @@ impl Review {
     }
 
     fn decide(&mut self, store: &mut Store, code: &str, decision: Option<Decision>) -> Result<()> {
-        let Some(item) = self.items.get(self.at) else { return Ok(()) };
+        let Some(item) = self.items.get(self.at) else {
+            return Ok(());
+        };
         let sid = item.segment.sid.clone();
         let coder = self.coder.clone();
         let (verb, line) = match decision {
@@ -312,7 +381,11 @@ impl Review {
         }
         let mut i = self.at;
         for _ in 0..n {
-            i = if forward { (i + 1) % n } else { (i + n - 1) % n };
+            i = if forward {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
             if self.items[i].choices.iter().any(|c| c.decided.is_none()) {
                 self.at = i;
                 self.selected = 0;
@@ -327,7 +400,11 @@ impl Review {
         match std::mem::replace(&mut self.popup, Popup::None) {
             Popup::None => {}
             Popup::Help => return Ok(true),
-            Popup::Codes { query, selected, add } => {
+            Popup::Codes {
+                query,
+                selected,
+                add,
+            } => {
                 match key.code {
                     KeyCode::Esc => {}
                     KeyCode::Enter => {
@@ -340,15 +417,43 @@ impl Review {
                             }
                         }
                     }
-                    KeyCode::Down => self.popup = Popup::Codes { query, selected: selected + 1, add },
-                    KeyCode::Up => self.popup = Popup::Codes { query, selected: selected.saturating_sub(1), add },
+                    KeyCode::Down => {
+                        self.popup = Popup::Codes {
+                            query,
+                            selected: selected + 1,
+                            add,
+                        }
+                    }
+                    KeyCode::Up => {
+                        self.popup = Popup::Codes {
+                            query,
+                            selected: selected.saturating_sub(1),
+                            add,
+                        }
+                    }
                     KeyCode::Backspace => {
                         let mut q = query;
                         q.pop();
-                        self.popup = Popup::Codes { query: q, selected: 0, add };
+                        self.popup = Popup::Codes {
+                            query: q,
+                            selected: 0,
+                            add,
+                        };
                     }
-                    KeyCode::Char(c) => self.popup = Popup::Codes { query: format!("{query}{c}"), selected: 0, add },
-                    _ => self.popup = Popup::Codes { query, selected, add },
+                    KeyCode::Char(c) => {
+                        self.popup = Popup::Codes {
+                            query: format!("{query}{c}"),
+                            selected: 0,
+                            add,
+                        }
+                    }
+                    _ => {
+                        self.popup = Popup::Codes {
+                            query,
+                            selected,
+                            add,
+                        }
+                    }
                 }
                 return Ok(true);
             }
@@ -356,13 +461,22 @@ impl Review {
                 match key.code {
                     KeyCode::Esc => self.message = "memo discarded".into(),
                     KeyCode::Enter if !text.trim().is_empty() => {
-                        let sid = self.items.get(self.at).map(|i| i.segment.sid.clone()).unwrap_or_default();
+                        let sid = self
+                            .items
+                            .get(self.at)
+                            .map(|i| i.segment.sid.clone())
+                            .unwrap_or_default();
                         let coder = self.coder.clone();
-                        let r = command(store, &format!("review memo --on {sid}"), Some(&coder), |tx| {
-                            let id = tx.memo(&sid, false, &coder, &text)?;
-                            tx.summarise(format!("memo #{id}"));
-                            Ok(id)
-                        });
+                        let r = command(
+                            store,
+                            &format!("review memo --on {sid}"),
+                            Some(&coder),
+                            |tx| {
+                                let id = tx.memo(&sid, false, &coder, &text)?;
+                                tx.summarise(format!("memo #{id}"));
+                                Ok(id)
+                            },
+                        );
                         self.message = match r {
                             Ok(id) => format!("memo #{id} written"),
                             Err(e) => format!("error: {e:#}"),
@@ -381,12 +495,19 @@ impl Review {
             Popup::Document(text) => {
                 match key.code {
                     KeyCode::Esc => {}
-                    KeyCode::Enter => match self.items.iter().position(|i| i.segment.document.eq_ignore_ascii_case(text.trim())) {
+                    KeyCode::Enter => match self
+                        .items
+                        .iter()
+                        .position(|i| i.segment.document.eq_ignore_ascii_case(text.trim()))
+                    {
                         Some(i) => {
                             self.at = i;
                             self.selected = 0;
                         }
-                        None => self.message = format!("nothing to review in document `{}`", text.trim()),
+                        None => {
+                            self.message =
+                                format!("nothing to review in document `{}`", text.trim())
+                        }
                     },
                     KeyCode::Backspace => {
                         let mut t = text;
@@ -406,7 +527,9 @@ impl Review {
             .map(|c| c.code.clone());
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => return Ok(false),
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return Ok(false),
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Ok(false)
+            }
             KeyCode::Char('?') => self.popup = Popup::Help,
             KeyCode::Down | KeyCode::Char('j') => {
                 let n = self.items.get(self.at).map_or(0, |i| i.choices.len());
@@ -431,7 +554,13 @@ impl Review {
                 let pending: Vec<String> = self
                     .items
                     .get(self.at)
-                    .map(|i| i.choices.iter().filter(|c| c.decided.is_none()).map(|c| c.code.clone()).collect())
+                    .map(|i| {
+                        i.choices
+                            .iter()
+                            .filter(|c| c.decided.is_none())
+                            .map(|c| c.code.clone())
+                            .collect()
+                    })
                     .unwrap_or_default();
                 for code in pending {
                     self.decide(store, &code, Some(Decision::Accept))?;
@@ -439,23 +568,37 @@ impl Review {
             }
             KeyCode::Char('n') | KeyCode::Right | KeyCode::Enter => self.next_pending(true),
             KeyCode::Char('p') | KeyCode::Left => self.next_pending(false),
-            KeyCode::Char('N') | KeyCode::PageDown => {
-                if self.at + 1 < self.items.len() {
-                    self.at += 1;
-                    self.selected = 0;
-                }
+            KeyCode::Char('N') | KeyCode::PageDown if self.at + 1 < self.items.len() => {
+                self.at += 1;
+                self.selected = 0;
             }
             KeyCode::Char('P') | KeyCode::PageUp => {
                 self.at = self.at.saturating_sub(1);
                 self.selected = 0;
             }
-            KeyCode::Char('c') => self.popup = Popup::Codes { query: String::new(), selected: 0, add: true },
-            KeyCode::Char('/') => self.popup = Popup::Codes { query: String::new(), selected: 0, add: false },
+            KeyCode::Char('c') => {
+                self.popup = Popup::Codes {
+                    query: String::new(),
+                    selected: 0,
+                    add: true,
+                }
+            }
+            KeyCode::Char('/') => {
+                self.popup = Popup::Codes {
+                    query: String::new(),
+                    selected: 0,
+                    add: false,
+                }
+            }
             KeyCode::Char('m') => self.popup = Popup::Memo(String::new()),
             KeyCode::Char('g') => self.popup = Popup::Document(String::new()),
             KeyCode::Char('u') => {
                 let time = crate::project_cmd::now();
-                let cmd = strand_store::Command { line: "undo", coder: Some(&self.coder), time: &time };
+                let cmd = strand_store::Command {
+                    line: "undo",
+                    coder: Some(&self.coder),
+                    time: &time,
+                };
                 self.message = match store.undo(&cmd) {
                     Ok(u) => format!("undid #{} ({})", u.entry, u.command),
                     Err(e) => format!("error: {e}"),
@@ -464,7 +607,11 @@ impl Review {
                 let sid = self.items.get(self.at).map(|i| i.segment.sid.clone());
                 self.items = load_items(store, &self.coder, None, None)?;
                 if let Some(sid) = sid {
-                    self.at = self.items.iter().position(|i| i.segment.sid == sid).unwrap_or(0);
+                    self.at = self
+                        .items
+                        .iter()
+                        .position(|i| i.segment.sid == sid)
+                        .unwrap_or(0);
                 }
                 self.selected = 0;
             }
@@ -474,7 +621,9 @@ impl Review {
     }
 
     fn advance_choice(&mut self) {
-        let Some(item) = self.items.get(self.at) else { return };
+        let Some(item) = self.items.get(self.at) else {
+            return;
+        };
         if let Some(next) = item.choices.iter().position(|c| c.decided.is_none()) {
             self.selected = next;
         } else {
@@ -499,7 +648,12 @@ impl Review {
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 const HELP: &str = "a accept   r reject   A accept all   j/k or arrows choose a code\n\
@@ -525,7 +679,12 @@ impl Review {
         let case = self
             .cases
             .get(&s.speaker)
-            .map(|c| c.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "))
+            .map(|c| {
+                c.iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
             .unwrap_or_default();
         let header = vec![
             Line::from(vec![
@@ -546,12 +705,18 @@ impl Review {
         // The segment among its neighbouring sentences.
         let mut lines: Vec<Line> = Vec::new();
         if let Some(all) = self.sentences.get(&s.document) {
-            let around: Vec<&SegmentRow> = all.iter().filter(|x| x.end > s.start.saturating_sub(400) && x.start < s.end + 400).collect();
+            let around: Vec<&SegmentRow> = all
+                .iter()
+                .filter(|x| x.end > s.start.saturating_sub(400) && x.start < s.end + 400)
+                .collect();
             for x in around {
                 let inside = x.start >= s.start && x.end <= s.end;
                 let text = format!("{}: {}", x.speaker, x.text.replace('\n', " "));
                 lines.push(if inside {
-                    Line::from(Span::styled(text, Style::new().add_modifier(Modifier::BOLD)))
+                    Line::from(Span::styled(
+                        text,
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ))
                 } else {
                     Line::from(Span::styled(text, Style::new().add_modifier(Modifier::DIM)))
                 });
@@ -561,7 +726,9 @@ impl Review {
             lines.push(Line::from(s.text.clone()).bold());
         }
         f.render_widget(
-            Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }).block(Block::bordered().title(format!(" {} ", s.document))),
+            Paragraph::new(Text::from(lines))
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(format!(" {} ", s.document))),
             context,
         );
 
@@ -586,7 +753,10 @@ impl Review {
             .collect();
         let mut state = ListState::default().with_selected(Some(self.selected));
         f.render_stateful_widget(
-            List::new(list).block(Block::bordered().title(" codes ")).highlight_symbol("> ").highlight_style(Style::new().reversed()),
+            List::new(list)
+                .block(Block::bordered().title(" codes "))
+                .highlight_symbol("> ")
+                .highlight_style(Style::new().reversed()),
             choices,
             &mut state,
         );
@@ -597,15 +767,31 @@ impl Review {
             Popup::Help => {
                 let area = centered(f.area(), 72, 10);
                 f.render_widget(Clear, area);
-                f.render_widget(Paragraph::new(HELP).block(Block::bordered().title(" keys ")), area);
+                f.render_widget(
+                    Paragraph::new(HELP).block(Block::bordered().title(" keys ")),
+                    area,
+                );
             }
-            Popup::Codes { query, selected, add } => {
+            Popup::Codes {
+                query,
+                selected,
+                add,
+            } => {
                 let area = centered(f.area(), 70, 16);
                 f.render_widget(Clear, area);
                 let found = self.matches(query);
-                let items: Vec<ListItem> = found.iter().take(12).map(|&i| ListItem::new(format!("{}  {}", self.codes[i].0, self.codes[i].1))).collect();
-                let title = if *add { " add code: " } else { " jump to code: " };
-                let mut state = ListState::default().with_selected(Some((*selected).min(found.len().saturating_sub(1))));
+                let items: Vec<ListItem> = found
+                    .iter()
+                    .take(12)
+                    .map(|&i| ListItem::new(format!("{}  {}", self.codes[i].0, self.codes[i].1)))
+                    .collect();
+                let title = if *add {
+                    " add code: "
+                } else {
+                    " jump to code: "
+                };
+                let mut state = ListState::default()
+                    .with_selected(Some((*selected).min(found.len().saturating_sub(1))));
                 f.render_stateful_widget(
                     List::new(items)
                         .block(Block::bordered().title(format!("{title}{query}_ ")))
@@ -619,14 +805,23 @@ impl Review {
                 let area = centered(f.area(), 70, 5);
                 f.render_widget(Clear, area);
                 f.render_widget(
-                    Paragraph::new(format!("{text}_")).wrap(Wrap { trim: false }).block(Block::bordered().title(" memo on this segment (Enter saves, Esc discards) ")),
+                    Paragraph::new(format!("{text}_"))
+                        .wrap(Wrap { trim: false })
+                        .block(
+                            Block::bordered()
+                                .title(" memo on this segment (Enter saves, Esc discards) "),
+                        ),
                     area,
                 );
             }
             Popup::Document(text) => {
                 let area = centered(f.area(), 50, 3);
                 f.render_widget(Clear, area);
-                f.render_widget(Paragraph::new(format!("{text}_")).block(Block::bordered().title(" go to document ")), area);
+                f.render_widget(
+                    Paragraph::new(format!("{text}_"))
+                        .block(Block::bordered().title(" go to document ")),
+                    area,
+                );
             }
         }
     }
@@ -672,14 +867,33 @@ mod tests {
         assert_eq!(
             ok,
             [
-                (2, Entry::Decide("P01:t2.s1".into(), "barriers.cost".into(), Decision::Accept)),
-                (3, Entry::Decide("P01:t2.s2".into(), "band4".into(), Decision::Reject)),
-                (4, Entry::Memo("P01:t2.s1".into(), "ask about travel".into())),
+                (
+                    2,
+                    Entry::Decide("P01:t2.s1".into(), "barriers.cost".into(), Decision::Accept)
+                ),
+                (
+                    3,
+                    Entry::Decide("P01:t2.s2".into(), "band4".into(), Decision::Reject)
+                ),
+                (
+                    4,
+                    Entry::Memo("P01:t2.s1".into(), "ask about travel".into())
+                ),
             ]
         );
-        let e = parse_decisions(Path::new("d.txt"), "accept P01:t2.s1 x\n   acept P01:t2.s1 x\n").unwrap_err();
-        assert_eq!(e.to_string(), "d.txt:2:4: unknown decision `acept`; expected accept, reject, add, remove or memo");
+        let e = parse_decisions(
+            Path::new("d.txt"),
+            "accept P01:t2.s1 x\n   acept P01:t2.s1 x\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "d.txt:2:4: unknown decision `acept`; expected accept, reject, add, remove or memo"
+        );
         let e = parse_decisions(Path::new("d.txt"), "add P01:t2.s1\n").unwrap_err();
-        assert_eq!(e.to_string(), "d.txt:1:1: `add` needs one code id after the segment");
+        assert_eq!(
+            e.to_string(),
+            "d.txt:1:1: `add` needs one code id after the segment"
+        );
     }
 }
