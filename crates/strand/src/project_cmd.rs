@@ -974,3 +974,95 @@ fn command_line<T>(
 ) -> Result<T> {
     command(store, line, None, f)
 }
+
+/// Writes a project as REFI-QDA (.qdpx): coders as users, accepted
+/// codings and the automatic coder's suggestions (rejections are a coder's
+/// decision about a suggestion, which the standard cannot say), cases with
+/// their attributes, memos as notes on what they are about.
+pub fn export_qdpx(project: &Path, out: &Path) -> Result<()> {
+    use strand_refi::{Guid, ProjectBuilder};
+    let store = Store::open(project)?;
+    let codebook = store.codebook()?;
+    let name = crate::corpus_name(project);
+    let mut b = ProjectBuilder::new(&name);
+    b.codebook(&codebook);
+    let automatic = format!("strand (automatic, codebook {})", codebook.short_hash());
+    let documents = store.transcripts()?;
+    for t in &documents {
+        b.document(&t.id, &t.text);
+    }
+    let mut exported = 0;
+    let mut spans = std::collections::BTreeSet::new();
+    for c in store.codings(false)? {
+        let coder = match (c.coder.as_str(), c.status.as_str()) {
+            (strand_store::AUTO, "suggested") => automatic.as_str(),
+            (_, "accepted") => c.coder.as_str(),
+            _ => continue,
+        };
+        // Codes no longer in the codebook have nothing to point at.
+        if codebook.get(&c.code).is_none() {
+            continue;
+        }
+        b.coding(
+            &c.segment.document,
+            c.segment.start..c.segment.end,
+            &c.code,
+            coder,
+        )?;
+        spans.insert(c.segment.sid.clone());
+        exported += 1;
+    }
+    let cases = store.cases()?;
+    for (participant, attributes) in &cases {
+        let docs: Vec<String> = documents
+            .iter()
+            .filter(|t| t.turns.iter().any(|turn| turn.speaker == *participant))
+            .map(|t| t.id.clone())
+            .collect();
+        let attrs: Vec<(String, String)> = attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        b.case(participant, &attrs, &docs);
+    }
+    let texts: BTreeMap<&str, &str> = documents
+        .iter()
+        .map(|t| (t.id.as_str(), t.text.as_str()))
+        .collect();
+    for m in store.memos()? {
+        let references: Vec<Guid> = match m.kind.as_str() {
+            "document" => vec![Guid::derive("source", &m.target)],
+            "code" => vec![strand_refi::code_guid(&m.target)],
+            // A memo points at the segment's selection when one was
+            // exported, else at its document: a note's reference must
+            // resolve.
+            "segment" => match store.segment(&m.target) {
+                Ok(s) if !spans.contains(&s.sid) => vec![Guid::derive("source", &s.document)],
+                Ok(s) => {
+                    let ix = strand_transcript::OffsetIndex::new(
+                        texts.get(s.document.as_str()).copied().unwrap_or(""),
+                    );
+                    vec![ProjectBuilder::selection_guid(
+                        &s.document,
+                        ix.at(s.start).0..ix.at(s.end).0,
+                    )]
+                }
+                Err(_) => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        b.note(
+            &format!("memo {} ({})", m.id, m.coder),
+            &m.text,
+            &references,
+        );
+    }
+    let bytes = strand_refi::to_qdpx(&b.build())?;
+    write_atomic(out, &bytes).with_context(|| format!("{}: cannot write", out.display()))?;
+    println!(
+        "{} document(s), {exported} coding(s) -> {}",
+        documents.len(),
+        out.display()
+    );
+    Ok(())
+}

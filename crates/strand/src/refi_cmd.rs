@@ -41,6 +41,11 @@ pub enum ExportCommand {
         /// The .qdpx file to write.
         #[arg(long)]
         out: PathBuf,
+        /// Export a project instead (see `strand init`): its documents, its
+        /// codebook, every coder's accepted codings and the automatic
+        /// suggestions, cases and memos.
+        #[arg(long, conflicts_with_all = ["corpus", "codebook"])]
+        project: Option<PathBuf>,
         #[command(flatten)]
         screen: screening::ScreenArgs,
     },
@@ -87,10 +92,16 @@ pub fn export(command: &ExportCommand) -> Result<()> {
             Ok(())
         }
         ExportCommand::Qdpx {
+            project: Some(project),
+            out,
+            ..
+        } => crate::project_cmd::export_qdpx(project, out),
+        ExportCommand::Qdpx {
             corpus,
             codebook,
             out,
             screen,
+            ..
         } => export_project(corpus, codebook.as_deref(), out, screen),
     }
 }
