@@ -115,9 +115,10 @@ pub struct AgreeArgs {
     /// Two or more coders, comma-separated.
     #[arg(long, value_delimiter = ',', required = true)]
     pub coders: Vec<String>,
-    /// The unit of agreement.
-    #[arg(long, default_value = "sentence")]
-    pub unit: strand_transcript::Unit,
+    /// The unit of agreement: `segment` (the codebook's unit), `sentence`,
+    /// `paragraph` or `turn`.
+    #[arg(long, default_value = "segment")]
+    pub unit: String,
     /// Also list each segment where the coders differ.
     #[arg(long)]
     pub disagreements: bool,
@@ -670,7 +671,15 @@ pub fn agree(args: &AgreeArgs) -> Result<()> {
             );
         }
     }
-    let a = store.agreement(&args.coders, args.unit.as_str())?;
+    let unit = match args.unit.as_str() {
+        "segment" => store.codebook()?.unit.clone(),
+        other => other
+            .parse::<strand_transcript::Unit>()
+            .map_err(|e| anyhow::anyhow!("--unit: {e}, or `segment`"))?
+            .as_str()
+            .to_string(),
+    };
+    let a = store.agreement(&args.coders, &unit)?;
     if args.json {
         let code = |c: &strand_store::CodeAgreement| {
             serde_json::json!({

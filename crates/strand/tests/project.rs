@@ -262,6 +262,21 @@ fn decisions_files_apply_as_one_command_and_agreement_is_computed() {
         table.contains("  T01:t2.s2 barriers.cost (alice: yes, bob: no)"),
         "{table}"
     );
+    // At the turn: T01's three participant turns; alice codes turn 2 (via
+    // its sentences), as does bob.
+    let turns: serde_json::Value = serde_json::from_str(&ok(strand_in(
+        p,
+        &["agree", "--coders", "alice,bob", "--unit", "turn", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(turns["unit"], "turn");
+    assert_eq!(turns["codes"][0]["units"], 3);
+    assert_eq!(turns["codes"][0]["percent_agreement"], 1.0);
+    let e = fail(strand_in(
+        p,
+        &["agree", "--coders", "alice,bob", "--unit", "page"],
+    ));
+    assert!(e.contains("unknown unit `page`"), "{e}");
     let e = fail(strand_in(p, &["agree", "--coders", "alice,zed"]));
     assert_eq!(
         e,
