@@ -394,7 +394,7 @@ fn participant_rows(t: &Table) -> Result<Vec<(String, String, String)>, Error> {
                     .flat_map(|&(x, n)| std::iter::repeat_n(x, n.max(0) as usize))
                     .collect();
                 let mid = each.len() / 2;
-                let median = if each.len() % 2 == 0 {
+                let median = if each.len().is_multiple_of(2) {
                     (each[mid - 1] + each[mid]) / 2.0
                 } else {
                     each[mid]
