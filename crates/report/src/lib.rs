@@ -14,6 +14,7 @@
 //! decides where and how to write them.
 
 pub mod chart;
+pub mod png;
 
 use std::collections::BTreeMap;
 
@@ -60,7 +61,8 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Renders the report: `index.html` and each chart as an SVG file.
+/// Renders the report: `index.html`, and each chart as an SVG file and a
+/// PNG at twice its size (for slides).
 pub fn render(input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Error> {
     let page = Page::build(input)?;
     let chart_svg = chart::grouped_bars(&page.chart_data()).map_err(|message| Error::Chart {
@@ -80,10 +82,18 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Error> {
         // through unescaped.
         chart_svg => JinjaValue::from_safe_string(inline_svg(&chart_svg, &page.chart_title)),
     })?;
+    let png = png::svg_to_png(&chart_svg, 2.0).map_err(|message| Error::Chart {
+        name: page.chart_file.clone(),
+        message,
+    })?;
     Ok(vec![
         OutputFile {
             name: "index.html".into(),
             bytes: html.into_bytes(),
+        },
+        OutputFile {
+            name: page.chart_file.replace(".svg", ".png"),
+            bytes: png,
         },
         OutputFile {
             name: page.chart_file.clone(),
