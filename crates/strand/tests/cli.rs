@@ -63,8 +63,8 @@ fn run_writes_report_tables_and_chart() {
         [
             "exemplars.csv",
             "index.html",
+            "participants.csv",
             "prevalence-by-trust.png",
-            "prevalence-by-trust.svg",
             "prevalence-by-trust.svg",
             "prevalence.csv",
             "prevalence_by_trust.csv",
