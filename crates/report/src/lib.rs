@@ -14,6 +14,7 @@
 //! decides where and how to write them.
 
 pub mod chart;
+pub mod heatmap;
 pub mod png;
 
 use std::collections::BTreeMap;
