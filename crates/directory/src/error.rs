@@ -47,7 +47,9 @@ pub enum Problem {
     },
     #[error("`{found}` is not a KSF dimension: expected a core dimension C1 to C6 or a specific one (HWB1-HWB10, EF1-EF3, IK1-IK3, G1-G8)")]
     UnknownKsf { found: String },
-    #[error("`{found}` is not a qualification level: expected `none`, `entry` or an RQF level 1 to 8")]
+    #[error(
+        "`{found}` is not a qualification level: expected `none`, `entry` or an RQF level 1 to 8"
+    )]
     BadLevel { found: String },
     #[error("`{found}` is not allowed here: expected one of {allowed}")]
     NotOneOf { found: String, allowed: String },

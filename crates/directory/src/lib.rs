@@ -256,11 +256,7 @@ fn read_sheet(
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(bytes);
-    let expected = spec
-        .iter()
-        .map(|(n, _)| *n)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let expected = spec.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
     let headers = match reader.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -454,9 +450,7 @@ fn read_opportunities(
             if !cost.is_free() && funding == Some(Funding::Free) {
                 fail(
                     "funding",
-                    Problem::CostAndPayer(format!(
-                        "funding is `free` but cost_gbp is {cost}"
-                    )),
+                    Problem::CostAndPayer(format!("funding is `free` but cost_gbp is {cost}")),
                 );
             }
         }
@@ -511,7 +505,9 @@ fn read_opportunities(
                 "id",
                 Problem::NotOneOf {
                     found: id.to_string(),
-                    allowed: "letters, digits, `-`, `_` and `.` (an id is used in file names and links)".into(),
+                    allowed:
+                        "letters, digits, `-`, `_` and `.` (an id is used in file names and links)"
+                            .into(),
                 },
             );
         }
@@ -658,9 +654,7 @@ fn edits(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(cur + 1);
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
             prev = cur;
         }
     }

@@ -388,7 +388,15 @@ mod tests {
             assert_eq!(Cost::parse(s), Some(Cost(pence)), "{s}");
         }
         for bad in [
-            "", "-5", "two hundred", "12,00", "1.234", "£", "1,2345", "1e3", ".5",
+            "",
+            "-5",
+            "two hundred",
+            "12,00",
+            "1.234",
+            "£",
+            "1,2345",
+            "1e3",
+            ".5",
         ] {
             assert_eq!(Cost::parse(bad), None, "{bad}");
         }
@@ -420,7 +428,10 @@ mod tests {
 
     #[test]
     fn vocabularies_ignore_case() {
-        assert_eq!(Funding::parse(" Apprenticeship-Levy"), Some(Funding::ApprenticeshipLevy));
+        assert_eq!(
+            Funding::parse(" Apprenticeship-Levy"),
+            Some(Funding::ApprenticeshipLevy)
+        );
         assert_eq!(Payer::parse("employer"), None);
         assert!(Payer::Shared.worker_pays() && !Payer::Trust.worker_pays());
         assert_eq!(

@@ -53,7 +53,10 @@ const FREE: &str = "EXT-L2,Level 2 Certificate in Mental Health Work,College,ext
 #[test]
 fn reads_a_valid_directory() {
     let d = parse(
-        &[("b.csv", &format!("{HEADER}{NA}")), ("a.csv", &format!("\u{feff}{HEADER}{FREE}"))],
+        &[
+            ("b.csv", &format!("{HEADER}{NA}")),
+            ("a.csv", &format!("\u{feff}{HEADER}{FREE}")),
+        ],
         THEMES,
     )
     .unwrap();
@@ -91,7 +94,10 @@ fn reads_a_valid_directory() {
     // Addressing a sub-theme addresses its parent; not the other way.
     let band4: Vec<&str> = d.addressing("band4").map(|o| o.id.as_str()).collect();
     assert_eq!(band4, ["NB-TNA"]);
-    let cost: Vec<&str> = d.addressing("barriers.cost").map(|o| o.id.as_str()).collect();
+    let cost: Vec<&str> = d
+        .addressing("barriers.cost")
+        .map(|o| o.id.as_str())
+        .collect();
     assert_eq!(cost, ["EXT-L2"]);
     assert!(is_within("band4.nursing_associate", "band4"));
     assert!(!is_within("band4x", "band4"));
@@ -130,7 +136,10 @@ fn duplicate_ids_name_both_places() {
     let err = parse(
         &[
             ("a.csv", &format!("{HEADER}{FREE}")),
-            ("b.csv", &format!("{HEADER}{NA}{}", FREE.replace("External", "x"))),
+            (
+                "b.csv",
+                &format!("{HEADER}{NA}{}", FREE.replace("External", "x")),
+            ),
         ],
         THEMES,
     )
@@ -143,7 +152,9 @@ fn duplicate_ids_name_both_places() {
 
 #[test]
 fn header_problems() {
-    let header = HEADER.replace("cost_gbp", "cost").replace(",notes", ",notes,notes");
+    let header = HEADER
+        .replace("cost_gbp", "cost")
+        .replace(",notes", ",notes,notes");
     let err = parse(&[("a.csv", &header)], "theme\nbarriers\n").unwrap_err();
     assert_eq!(
         messages(err),
@@ -158,11 +169,7 @@ fn header_problems() {
 
 #[test]
 fn ragged_rows_and_bad_bytes() {
-    let err = parse(
-        &[("a.csv", &format!("{HEADER}a,b\n"))],
-        THEMES,
-    )
-    .unwrap_err();
+    let err = parse(&[("a.csv", &format!("{HEADER}a,b\n"))], THEMES).unwrap_err();
     assert_eq!(
         messages(err),
         ["a.csv:2: this row has 2 cells, the header 17"]
