@@ -130,6 +130,13 @@ pub fn to_parquet(table: &Table) -> Result<Vec<u8>, Error> {
     Ok(out.into_inner())
 }
 
+/// Reads the bytes of a Parquet file back as a table called `name`: the
+/// inverse of [`to_parquet`], for checking what was written.
+pub fn from_parquet(name: &str, bytes: Vec<u8>) -> Result<Table, Error> {
+    let df = ParquetReader::new(Cursor::new(bytes)).finish()?;
+    to_table(name, &df)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,7 @@ pub(crate) fn cooccurrence(p: &Prepared<'_>) -> Result<Table, Error> {
         coded
             .clone()
             .select([
-                lit(kind).alias("unit"),
+                lit(kind).cast(DataType::Int64).alias("unit"),
                 // A document is split by case, so its key is (document, case).
                 if key == "document" {
                     col("document") * lit(1_000_000_007i64) + col("case")

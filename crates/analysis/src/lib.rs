@@ -35,7 +35,7 @@ use strand_coding::Coding;
 use strand_table::{Table, Value};
 use strand_transcript::{Corpus, Unit};
 
-pub use convert::{to_dataframe, to_parquet, to_table};
+pub use convert::{from_parquet, to_dataframe, to_parquet, to_table};
 pub use exemplars::QUOTES_PER_THEME;
 pub use gap::GapAttributes;
 pub use study::{study, StudyTable};

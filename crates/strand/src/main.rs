@@ -5,6 +5,7 @@
 //! files atomically and turns the libraries' typed errors into messages.
 //! Analysis logic does not live here.
 
+mod analyse_cmd;
 mod codebook_cmd;
 mod ingest;
 mod output;
@@ -56,6 +57,11 @@ enum Command {
     /// Write pseudonymised copies of a corpus's transcripts, with what the
     /// anonymisation screen finds replaced, and a key kept apart.
     Redact(RedactArgs),
+    /// Write every analysis table (prevalence by attribute, matrix coding,
+    /// co-occurrence, framework matrix, Trust summaries, the gap analysis
+    /// against the learning-opportunity directory) as CSV, Parquet and one
+    /// Excel workbook.
+    Analyse(analyse_cmd::AnalyseArgs),
 }
 
 #[derive(Parser)]
@@ -156,6 +162,7 @@ fn main() -> ExitCode {
         Command::Codebook(command) => codebook_cmd::run(&command),
         Command::Evaluate(args) => evaluate_command(&args),
         Command::Explain(args) => explain_command(&args),
+        Command::Analyse(args) => analyse_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
