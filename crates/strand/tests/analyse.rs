@@ -21,7 +21,10 @@ fn analyse(out: &Path, directory: &Path, extra: &[&str]) -> Output {
         "--corpus".into(),
         gap().display().to_string(),
         "--codebook".into(),
-        root().join("tests/fixtures/tiny/codebook.toml").display().to_string(),
+        root()
+            .join("tests/fixtures/tiny/codebook.toml")
+            .display()
+            .to_string(),
         "--directory".into(),
         directory.display().to_string(),
         "--out".into(),
@@ -105,10 +108,19 @@ fn writes_csv_parquet_and_a_workbook() {
         panic!("no account of the gap table");
     };
     assert!(text.starts_with("The gap analysis."), "{text}");
-    assert_eq!(about.get_value((gap_line as u32, 2)), Some(&Data::Float(9.0)));
+    assert_eq!(
+        about.get_value((gap_line as u32, 2)),
+        Some(&Data::Float(9.0))
+    );
     let sheet = book.worksheet_range("gap").unwrap();
-    assert_eq!(sheet.get_value((0, 11)), Some(&Data::String("gap_score".into())));
-    assert_eq!(sheet.get_value((3, 2)), Some(&Data::String("barriers.cost".into())));
+    assert_eq!(
+        sheet.get_value((0, 11)),
+        Some(&Data::String("gap_score".into()))
+    );
+    assert_eq!(
+        sheet.get_value((3, 2)),
+        Some(&Data::String("barriers.cost".into()))
+    );
     assert_eq!(sheet.get_value((3, 4)), Some(&Data::String("Alpha".into())));
     assert_eq!(sheet.get_value((3, 11)), Some(&Data::Float(0.8)));
     assert_eq!(sheet.get_value((5, 11)), Some(&Data::Float(0.571)));
