@@ -288,7 +288,8 @@ fn report_escapes_transcript_text_and_is_deterministic() {
         html.contains("The cost &lt;script&gt;alert(1)&lt;&#x2f;script&gt; &lt;img src=x onerror=alert(2)&gt;"),
         "{html}"
     );
-    assert_eq!(first[1].name, "prevalence-by-trust.svg");
+    assert_eq!(first[1].name, "prevalence-by-trust.png");
+    assert_eq!(first[2].name, "prevalence-by-trust.svg");
 }
 
 /// The whole report of the tiny study, reviewed by eye: any change to the

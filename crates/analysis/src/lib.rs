@@ -7,13 +7,26 @@
 //! per value of a case attribute such as Trust. It also picks exemplar
 //! quotes for each theme.
 //!
+//! [`study`] computes the full set of tables `strand analyse` writes:
+//! prevalence by every case attribute, the matrix coding query, code
+//! co-occurrence, the framework matrix, theme summaries per Trust and the
+//! gap analysis against a [`strand_directory::Directory`] (see [`gap`] for
+//! its ranking). [`to_parquet`] writes any table as Parquet.
+//!
 //! This is the only crate that depends on polars, which is slow to build on
 //! small machines; its results leave as plain [`strand_table::Table`]s so
 //! the report stage and everything else build without it. It does not draw
 //! or write anything.
 
+mod attributes;
+mod convert;
+mod cooccurrence;
 mod exemplars;
+pub mod framework;
+pub mod gap;
+mod prepare;
 mod prevalence;
+mod study;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,7 +35,10 @@ use strand_coding::Coding;
 use strand_table::{Table, Value};
 use strand_transcript::{Corpus, Unit};
 
+pub use convert::{from_parquet, to_dataframe, to_parquet, to_table};
 pub use exemplars::QUOTES_PER_THEME;
+pub use gap::GapAttributes;
+pub use study::{study, StudyTable};
 
 /// Why analysis failed.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +47,12 @@ pub enum Error {
         "no case attribute `{name}` to break prevalence down by; the cases file has: {available}"
     )]
     UnknownAttribute { name: String, available: String },
+    #[error("no case attribute `{name}` to {purpose}; the cases file has: {available}")]
+    MissingAttribute {
+        name: String,
+        purpose: &'static str,
+        available: String,
+    },
     #[error("aggregation failed: {0}")]
     Polars(#[from] polars::error::PolarsError),
 }

@@ -5,6 +5,7 @@
 //! files atomically and turns the libraries' typed errors into messages.
 //! Analysis logic does not live here.
 
+mod analyse_cmd;
 mod codebook_cmd;
 mod ingest;
 mod output;
@@ -97,6 +98,11 @@ enum Command {
     /// program.
     #[command(subcommand)]
     Import(refi_cmd::ImportCommand),
+    /// Write every analysis table (prevalence by attribute, matrix coding,
+    /// co-occurrence, framework matrix, Trust summaries, the gap analysis
+    /// against the learning-opportunity directory) as CSV, Parquet and one
+    /// Excel workbook.
+    Analyse(analyse_cmd::AnalyseArgs),
 }
 
 #[derive(Parser)]
@@ -211,6 +217,7 @@ fn main() -> ExitCode {
         Command::Status(args) => project_cmd::status(&args),
         Command::Export(command) => refi_cmd::export(&command),
         Command::Import(command) => refi_cmd::import(&command),
+        Command::Analyse(args) => analyse_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

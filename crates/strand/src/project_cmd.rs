@@ -132,7 +132,7 @@ pub struct AgreeArgs {
 #[derive(Subcommand)]
 pub enum ExportCommand {
     /// One row per coding with its segment, case attributes, code path,
-    /// coder and status, for R or Excel.
+    /// coder and status, for R or Excel (CSV) or Parquet.
     Codings {
         /// The file to write.
         #[arg(long)]
@@ -151,6 +151,8 @@ pub enum ExportCommand {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     Csv,
+    /// Apache Parquet (typed columns; R's arrow, Python's pandas/polars).
+    Parquet,
 }
 
 #[derive(Subcommand)]
@@ -890,6 +892,7 @@ pub fn export(command: &ExportCommand) -> Result<()> {
             let table = codings_table(&store, status)?;
             let bytes = match format {
                 ExportFormat::Csv => table.to_csv().into_bytes(),
+                ExportFormat::Parquet => strand_analysis::to_parquet(&table)?,
             };
             write_atomic(out, &bytes)
                 .with_context(|| format!("{}: cannot write", out.display()))?;

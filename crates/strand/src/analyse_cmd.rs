@@ -1,0 +1,241 @@
+//! `strand analyse`: every analysis table, including the gap analysis
+//! against the learning-opportunity directory, as CSV, Parquet and one
+//! Excel workbook.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use serde::Serialize;
+
+use strand_analysis::{study, GapAttributes, Input, StudyTable};
+use strand_codebook::Codebook;
+use strand_coding::Coder;
+use strand_directory::Directory;
+
+use crate::progress::Progress;
+use crate::{corpus_name, ingest, invalid, notices, output, screening, Counting};
+
+/// The workbook's file name in the output folder.
+pub const WORKBOOK: &str = "analysis.xlsx";
+
+#[derive(Parser)]
+pub struct AnalyseArgs {
+    /// Corpus folder: transcripts and `participants.csv`.
+    #[arg(long, default_value = "corpora/sample-study")]
+    corpus: PathBuf,
+    /// Codebook file (TOML).
+    #[arg(long, default_value = "codebooks/str-training.toml")]
+    codebook: PathBuf,
+    /// The learning-opportunity directory: `opportunities/*.csv` and
+    /// `themes.csv` (see `directory/README.md`).
+    #[arg(long, default_value = "directory")]
+    directory: PathBuf,
+    /// Output folder [default: reports/<corpus folder name>/analysis].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The case attribute holding a worker's Trust.
+    #[arg(long, default_value = "trust")]
+    trust: String,
+    /// The case attribute holding a worker's Agenda for Change band.
+    #[arg(long, default_value = "band")]
+    band: String,
+    /// Print a summary as JSON instead of a line of text.
+    #[arg(long)]
+    json: bool,
+    /// Replace invalid bytes (and report them) instead of stopping.
+    #[arg(long)]
+    replace_invalid: bool,
+    #[command(flatten)]
+    screen: screening::ScreenArgs,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    out: String,
+    documents: usize,
+    participants: usize,
+    codings: usize,
+    opportunities: usize,
+    tables: Vec<TableSummary<'a>>,
+    workbook: &'static str,
+    top_gaps: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Serialize)]
+struct TableSummary<'a> {
+    name: &'a str,
+    rows: usize,
+    columns: usize,
+    csv: String,
+    parquet: String,
+}
+
+pub fn run(args: &AnalyseArgs) -> Result<()> {
+    let codebook = Codebook::read(&args.codebook)?;
+    let corpus = ingest::load(
+        std::slice::from_ref(&args.corpus),
+        invalid(args.replace_invalid),
+    )?;
+    // The tables quote transcripts, so the same rule as `strand run`:
+    // nothing is coded while the screen's findings stand.
+    let (findings, _) = screening::scan(&corpus, &args.screen)?;
+    if !findings.is_empty() {
+        let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
+        anyhow::bail!(
+            "the anonymisation screen found {} possible identifying detail(s); nothing was analysed:\n{}\n  hint: remove them (`strand redact`), or after checking each one, accept it with --accept KIND or --accept DOCUMENT:LINE:COLUMN",
+            findings.len(),
+            list.join("\n")
+        );
+    }
+    let directory = Directory::read(&args.directory, &codebook)?;
+    let trust_column = corpus
+        .cases
+        .attributes
+        .iter()
+        .position(|a| *a == args.trust);
+    if let Some(i) = trust_column {
+        let trusts: BTreeSet<&str> = corpus.cases.iter().map(|c| c.values[i].as_str()).collect();
+        directory.check_trusts(&trusts.into_iter().collect::<Vec<_>>())?;
+    }
+
+    let progress = Progress::new("coding", corpus.transcripts.len());
+    let coder = Coder::new(&codebook);
+    let mut sink = Counting {
+        codings: Vec::new(),
+        progress: &progress,
+    };
+    let Ok(()) = coder.code_corpus(&corpus, &mut sink);
+    progress.finish();
+    let codings = sink.codings;
+
+    let input = Input {
+        corpus: &corpus,
+        codebook: &codebook,
+        codings: &codings,
+        unit: coder.unit(),
+        by: &args.trust,
+    };
+    let tables = study(
+        &input,
+        &directory,
+        GapAttributes {
+            trust: &args.trust,
+            band: &args.band,
+        },
+    )?;
+    for n in notices(&corpus, &codebook.language, coder.unit()) {
+        eprintln!("warning: {n}");
+    }
+
+    let name = corpus_name(&args.corpus);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("reports").join(&name).join("analysis"));
+    // Everything is made in memory first, so a failure leaves the folder
+    // as it was; each file then goes in through a rename.
+    let files = files(&name, &tables)?;
+    for (file, bytes) in &files {
+        output::write_atomic(&out.join(file), bytes)
+            .with_context(|| format!("cannot write the analysis to {}", out.display()))?;
+    }
+
+    if args.json {
+        let summary = Summary {
+            out: out.display().to_string(),
+            documents: corpus.transcripts.len(),
+            participants: corpus.participant_count(),
+            codings: codings.len(),
+            opportunities: directory.opportunities.len(),
+            tables: tables
+                .iter()
+                .map(|t| TableSummary {
+                    name: &t.table.name,
+                    rows: t.table.rows.len(),
+                    columns: t.table.columns.len(),
+                    csv: format!("{}.csv", t.table.name),
+                    parquet: format!("{}.parquet", t.table.name),
+                })
+                .collect(),
+            workbook: WORKBOOK,
+            top_gaps: top_gaps(&tables, 5),
+        };
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        println!(
+            "{} documents, {} participants, {} codings, {} opportunities -> {} tables (CSV, Parquet) and {} in {}",
+            corpus.transcripts.len(),
+            corpus.participant_count(),
+            codings.len(),
+            directory.opportunities.len(),
+            tables.len(),
+            WORKBOOK,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Every output file's name and bytes: `<table>.csv` and
+/// `<table>.parquet` per table, then the workbook.
+fn files(corpus: &str, tables: &[StudyTable]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for t in tables {
+        files.push((
+            format!("{}.csv", t.table.name),
+            t.table.to_csv().into_bytes(),
+        ));
+        let parquet = strand_analysis::to_parquet(&t.table)
+            .with_context(|| format!("cannot write table `{}` as Parquet", t.table.name))?;
+        files.push((format!("{}.parquet", t.table.name), parquet));
+    }
+    let sheets: Vec<strand_workbook::Sheet<'_>> = tables
+        .iter()
+        .map(|t| strand_workbook::Sheet {
+            table: &t.table,
+            about: &t.about,
+        })
+        .collect();
+    let title = format!("Training needs study: analysis of {corpus}");
+    let notes = [
+        "Made by strand analyse from the interview transcripts, the codebook and the learning-opportunity directory. Each sheet after this one is a table; the same tables are beside this file as CSV and Parquet.",
+        "A case is one participant. Percentages are of the participants in the group named on the row. Quotes are pseudonymised interview extracts: handle this file as research data.",
+    ];
+    files.push((
+        WORKBOOK.to_string(),
+        strand_workbook::workbook(&title, &notes, &sheets)?,
+    ));
+    Ok(files)
+}
+
+/// The first `n` rows of the gap table, as JSON objects of its columns
+/// without the quote (a summary on a terminal is no place for transcript
+/// text).
+fn top_gaps(tables: &[StudyTable], n: usize) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let Some(gap) = tables.iter().find(|t| t.table.name == "gap") else {
+        return Vec::new();
+    };
+    gap.table
+        .rows
+        .iter()
+        .take(n)
+        .map(|row| {
+            gap.table
+                .columns
+                .iter()
+                .zip(row)
+                .filter(|(c, _)| *c != "quote")
+                .map(|(c, v)| {
+                    let v = match v {
+                        strand_table::Value::Int(i) => serde_json::Value::from(*i),
+                        strand_table::Value::Float(x) => serde_json::Value::from(*x),
+                        other => serde_json::Value::from(other.to_string()),
+                    };
+                    (c.clone(), v)
+                })
+                .collect()
+        })
+        .collect()
+}
