@@ -263,6 +263,8 @@ fn render_tiny(run: &Run, a: &Analysis, notices: &[String]) -> Vec<strand_report
         exemplars: &a.exemplars,
         notices,
         table_files: &["prevalence.csv".into(), "exemplars.csv".into()],
+        study: None,
+        screen_accepted: 0,
     })
     .unwrap()
 }

@@ -40,8 +40,19 @@ pub struct GroupedBars<'a> {
     pub groups: Vec<Group>,
     /// One name per series (a Trust), in legend order.
     pub series: Vec<String>,
-    /// `values[group][series]`, in percent.
+    /// `values[group][series]`: percentages, or counts when `scale` says.
     pub values: Vec<Vec<f64>>,
+    pub scale: Scale,
+}
+
+/// The value axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// 0 to 100, labelled `40%`.
+    Percent,
+    /// 0 to the largest value rounded up, labelled as whole numbers: counts
+    /// of people, scores.
+    Count,
 }
 
 const PLOT_WIDTH: u32 = 620;
@@ -81,21 +92,46 @@ pub fn grouped_bars(data: &GroupedBars<'_>) -> Result<String, String> {
             .pos(Pos::new(HPos::Left, VPos::Top));
         root.draw(&Text::new(data.title, (10, 10), title_font))
             .map_err(|e| e.to_string())?;
+        let top = match data.scale {
+            Scale::Percent => 100.0,
+            Scale::Count => {
+                data
+                .values
+                .iter()
+                .flatten()
+                .copied()
+                .fold(1.0f64, f64::max)
+                // Room for the value printed after the longest bar.
+                * 1.08
+            }
+        };
+        let percent = data.scale == Scale::Percent;
         let mut chart = ChartBuilder::on(&root)
             .margin_top(LEGEND_TOP + 30)
             .margin_right(40)
             .margin_left(10)
             .x_label_area_size(45)
             .y_label_area_size(label_width)
-            .build_cartesian_2d(0f64..100f64, 0f64..n as f64)
+            .build_cartesian_2d(0f64..top, 0f64..n as f64)
             .map_err(|e| e.to_string())?;
+        let ticks = if percent {
+            11
+        } else {
+            (top as usize + 1).min(11)
+        };
         chart
             .configure_mesh()
             .disable_y_mesh()
             .x_max_light_lines(0)
             .y_labels(0)
-            .x_labels(11)
-            .x_label_formatter(&|x| format!("{x:.0}%"))
+            .x_labels(ticks)
+            .x_label_formatter(&|x| {
+                if percent {
+                    format!("{x:.0}%")
+                } else {
+                    format!("{x:.0}")
+                }
+            })
             .x_desc(data.x_label)
             .axis_desc_style((FONT, 17))
             .label_style((FONT, LABEL))
@@ -113,17 +149,24 @@ pub fn grouped_bars(data: &GroupedBars<'_>) -> Result<String, String> {
                 .filter(|(_, (_, g))| g.bars);
             let bars = rows.clone().map(move |(g, (row, _))| {
                 // Group g is drawn from the top down.
-                let top = n as f64 - g as f64 - gap - s as f64 * slot;
+                let top_y = n as f64 - g as f64 - gap - s as f64 * slot;
                 let v = row.get(s).copied().unwrap_or(0.0);
-                Rectangle::new([(0.0, top - slot), (v, top)], colour.filled())
+                Rectangle::new([(0.0, top_y - slot), (v, top_y)], colour.filled())
             });
             chart.draw_series(bars).map_err(|e| e.to_string())?;
             let labels = rows.map(move |(g, (row, _))| {
-                let top = n as f64 - g as f64 - gap - s as f64 * slot;
+                let top_y = n as f64 - g as f64 - gap - s as f64 * slot;
                 let v = row.get(s).copied().unwrap_or(0.0);
+                let text = if percent {
+                    format!("{v:.0}%")
+                } else if v.fract() == 0.0 {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.2}")
+                };
                 Text::new(
-                    format!("{v:.0}%"),
-                    (v + 0.8, top - slot / 2.0),
+                    text,
+                    (v + top / 125.0, top_y - slot / 2.0),
                     (FONT, 14)
                         .into_font()
                         .color(&BLACK)
@@ -194,6 +237,7 @@ mod tests {
             ],
             series: vec!["Alpha".into(), "Beta".into()],
             values: vec![vec![0.0, 0.0], vec![50.0, 100.0]],
+            scale: Scale::Percent,
         }
     }
 

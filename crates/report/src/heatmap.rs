@@ -24,6 +24,8 @@ pub struct Heatmap<'a> {
 const FONT: &str = "sans-serif";
 const CELL_H: u32 = 26;
 const TOP: u32 = 60;
+/// Column headings longer than this are replaced by numbers.
+const LONG_HEADING: usize = 14;
 
 /// The cell's colour: white at 0 to the palette's dark blue at `max`.
 fn shade(v: f64, max: f64) -> RGBColor {
@@ -40,6 +42,36 @@ fn shade(v: f64, max: f64) -> RGBColor {
 
 /// Draws the heatmap. Sizes depend only on the data.
 pub fn heatmap(data: &Heatmap<'_>) -> Result<String, String> {
+    // Long column headings would overlap: when any is long (a
+    // co-occurrence matrix's columns are the row labels again), columns
+    // are numbered and the rows carry the numbers.
+    let numbered = data
+        .columns
+        .iter()
+        .any(|c| c.chars().count() > LONG_HEADING);
+    let rows: Vec<String> = if numbered {
+        data.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| format!("{}. {r}", i + 1))
+            .collect()
+    } else {
+        data.rows.clone()
+    };
+    let columns: Vec<String> = if numbered {
+        (1..=data.columns.len()).map(|i| i.to_string()).collect()
+    } else {
+        data.columns.clone()
+    };
+    let data = &Heatmap {
+        title: data.title,
+        row_label: data.row_label,
+        column_label: data.column_label,
+        rows,
+        columns,
+        values: data.values.clone(),
+        percent: data.percent,
+    };
     let longest_row = data
         .rows
         .iter()
@@ -188,6 +220,21 @@ mod tests {
         assert!(svg.contains("fill=\"#08306B\""), "{svg}");
         assert!(svg.contains("fill=\"#F7FBFF\""));
         assert_eq!(svg, heatmap(&data()).unwrap());
+    }
+
+    #[test]
+    fn long_column_headings_become_numbers() {
+        let svg = heatmap(&Heatmap {
+            rows: vec!["Self-access after induction".into(), "Cost".into()],
+            columns: vec!["Self-access after induction".into(), "Cost".into()],
+            percent: false,
+            ..data()
+        })
+        .unwrap()
+        .replace('\n', "");
+        assert!(svg.contains(">1. Self-access after induction<"), "{svg}");
+        assert!(svg.contains(">2. Cost<"));
+        assert!(svg.contains(">1<") && svg.contains(">2<"));
     }
 
     #[test]

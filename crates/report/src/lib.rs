@@ -16,6 +16,7 @@
 pub mod chart;
 pub mod heatmap;
 pub mod png;
+mod study;
 
 use std::collections::BTreeMap;
 
@@ -53,6 +54,25 @@ pub struct ReportInput<'a> {
     pub notices: &'a [String],
     /// The table files written beside the report, for its methods section.
     pub table_files: &'a [String],
+    /// The study tables (see strand-analysis's `study`), when the fuller
+    /// report is wanted: charts by band, co-occurrence, the gap analysis.
+    pub study: Option<Study<'a>>,
+    /// How many of the anonymisation screen's findings the researcher
+    /// checked and accepted (the report is refused while any stand).
+    pub screen_accepted: usize,
+}
+
+/// The study tables the fuller report is drawn from.
+pub struct Study<'a> {
+    pub prevalence_by_attribute: &'a Table,
+    pub cooccurrence: &'a Table,
+    pub gap: &'a Table,
+    /// The case attributes that name a worker's Trust and band.
+    pub trust: &'a str,
+    pub band: &'a str,
+    /// The web directory's page, relative to the report, to link each
+    /// opportunity to (`../directory/index.html`).
+    pub directory_link: Option<&'a str>,
 }
 
 /// A file of the report, relative to the report folder.
@@ -76,8 +96,20 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Error> {
     env.set_lstrip_blocks(true);
     // Auto-escaping is chosen by the template's name: `.html` escapes.
     env.add_template("index.html", include_str!("../templates/index.html"))?;
+    let study = match &input.study {
+        Some(s) => Some(study::build(s, input.codebook)?),
+        None => None,
+    };
+    let study_svgs: Vec<JinjaValue> = study
+        .iter()
+        .flat_map(|s| &s.charts)
+        .map(|c| JinjaValue::from_safe_string(inline_svg(&c.svg, &c.title)))
+        .collect();
     let html = env.get_template("index.html")?.render(context! {
         page => &page,
+        study => &study,
+        study_svgs => study_svgs,
+        screen_accepted => input.screen_accepted,
         // The SVG is made here from numbers and codebook labels, and
         // plotters escapes the text it writes; it is the one value let
         // through unescaped.
@@ -87,7 +119,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Error> {
         name: page.chart_file.clone(),
         message,
     })?;
-    Ok(vec![
+    let mut files = vec![
         OutputFile {
             name: "index.html".into(),
             bytes: html.into_bytes(),
@@ -100,7 +132,22 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Error> {
             name: page.chart_file.clone(),
             bytes: chart_svg.into_bytes(),
         },
-    ])
+    ];
+    for c in study.iter().flat_map(|s| &s.charts) {
+        let png = png::svg_to_png(&c.svg, 2.0).map_err(|message| Error::Chart {
+            name: c.file.clone(),
+            message,
+        })?;
+        files.push(OutputFile {
+            name: c.file.replace(".svg", ".png"),
+            bytes: png,
+        });
+        files.push(OutputFile {
+            name: c.file.clone(),
+            bytes: c.svg.clone().into_bytes(),
+        });
+    }
+    Ok(files)
 }
 
 /// Makes the chart an accessible image inside the page: a role, a label,
@@ -174,7 +221,7 @@ struct Quote {
     segment: String,
 }
 
-fn column(table: &Table, name: &str) -> Result<usize, Error> {
+pub(crate) fn column(table: &Table, name: &str) -> Result<usize, Error> {
     table.column(name).ok_or_else(|| Error::MissingColumn {
         table: table.name.clone(),
         column: name.to_string(),
@@ -190,7 +237,7 @@ fn cell_i64(v: &Value) -> i64 {
 }
 
 /// "trust" -> "Trust", "years_in_post" -> "Years in post".
-fn humanise(name: &str) -> String {
+pub(crate) fn humanise(name: &str) -> String {
     let spaced = name.replace('_', " ");
     let mut chars = spaced.chars();
     match chars.next() {
@@ -339,6 +386,7 @@ impl Page {
             groups,
             series: self.values.clone(),
             values: shown.iter().map(|t| t.by_pct.clone()).collect(),
+            scale: chart::Scale::Percent,
         }
     }
 }

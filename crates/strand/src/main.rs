@@ -186,6 +186,15 @@ struct RunArgs {
     replace_invalid: bool,
     #[command(flatten)]
     screen: screening::ScreenArgs,
+    /// The learning-opportunity directory: with it, the report adds charts
+    /// by band, co-occurrence and the gap analysis [default: `directory/`
+    /// for the shipped sample study and codebook; a directory names the
+    /// codebook's themes, so with another corpus or codebook give it].
+    #[arg(long)]
+    directory: Option<PathBuf>,
+    /// The case attribute that holds a worker's band.
+    #[arg(long, default_value = "band")]
+    band: String,
     /// Report title.
     #[arg(
         long,
@@ -515,6 +524,9 @@ fn redact_command(args: &RedactArgs) -> Result<()> {
     Ok(())
 }
 
+const SAMPLE_CORPUS: &str = "corpora/sample-study";
+const SAMPLE_CODEBOOK: &str = "codebooks/str-training.toml";
+
 fn run(args: &RunArgs) -> Result<()> {
     let codebook = Codebook::read(&args.codebook)?;
     let corpus = ingest::load(
@@ -523,7 +535,7 @@ fn run(args: &RunArgs) -> Result<()> {
     )?;
     // Nothing is coded while the screen finds identifying details that the
     // researcher has not accepted: a report would spread them.
-    let (findings, _) = screening::scan(&corpus, &args.screen)?;
+    let (findings, screen_accepted) = screening::scan(&corpus, &args.screen)?;
     if !findings.is_empty() {
         let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
         anyhow::bail!(
@@ -566,7 +578,72 @@ fn run(args: &RunArgs) -> Result<()> {
         .iter()
         .map(|t| (format!("{}.csv", t.name), t.to_csv().into_bytes()))
         .collect();
+    // With a learning-opportunity directory, the report also has the
+    // charts by band, co-occurrence and the gap analysis.
+    let sample =
+        args.corpus == Path::new(SAMPLE_CORPUS) && args.codebook == Path::new(SAMPLE_CODEBOOK);
+    let directory_path = match &args.directory {
+        Some(d) => Some(d.clone()),
+        None if sample && Path::new("directory").is_dir() => Some(PathBuf::from("directory")),
+        None => None,
+    };
+    let study_tables = if let Some(path) = &directory_path {
+        let directory = strand_directory::Directory::read(path, &codebook)?;
+        let tables = strand_analysis::study(
+            &Input {
+                corpus: &corpus,
+                codebook: &codebook,
+                codings: &codings,
+                unit: coder.unit(),
+                by: &args.by,
+            },
+            &directory,
+            strand_analysis::GapAttributes {
+                trust: &args.by,
+                band: &args.band,
+            },
+        )?;
+        let keep = [
+            "prevalence_by_attribute",
+            "cooccurrence",
+            "gap",
+            "gap_supply",
+        ];
+        let tables: Vec<strand_table::Table> = tables
+            .into_iter()
+            .map(|t| t.table)
+            .filter(|t| keep.contains(&t.name.as_str()))
+            .collect();
+        for t in &tables {
+            files.push((format!("{}.csv", t.name), t.to_csv().into_bytes()));
+        }
+        Some(tables)
+    } else {
+        None
+    };
     let table_files: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let find = |name: &str| {
+        study_tables
+            .as_ref()
+            .and_then(|ts| ts.iter().find(|t| t.name == name))
+    };
+    let study = match (
+        find("prevalence_by_attribute"),
+        find("cooccurrence"),
+        find("gap"),
+    ) {
+        (Some(prevalence_by_attribute), Some(cooccurrence), Some(gap)) => {
+            Some(strand_report::Study {
+                prevalence_by_attribute,
+                cooccurrence,
+                gap,
+                trust: &args.by,
+                band: &args.band,
+                directory_link: Some("../directory/index.html"),
+            })
+        }
+        _ => None,
+    };
     let report = render(&ReportInput {
         title: &args.title,
         corpus: &name,
@@ -579,6 +656,8 @@ fn run(args: &RunArgs) -> Result<()> {
         exemplars: &analysis.exemplars,
         notices: &notices,
         table_files: &table_files,
+        study,
+        screen_accepted,
     })?;
     files.extend(report.into_iter().map(|f| (f.name, f.bytes)));
     for (file, bytes) in &files {

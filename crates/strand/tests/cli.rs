@@ -697,3 +697,65 @@ fn a_speaker_labelled_by_name_is_a_finding_and_is_redacted_with_the_same_pseudon
         "Interviewer: And your manager?\n\n[Name 1] (00:00:05): [Name 2] helped. [Name 1] is me.\n"
     );
 }
+
+#[test]
+fn run_with_the_directory_adds_charts_by_band_cooccurrence_and_the_gap_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let run = || {
+        let o = strand(&["run", "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    run();
+    for file in [
+        "themes-by-band.svg",
+        "themes-by-band.png",
+        "band4-and-barriers.svg",
+        "band4-and-barriers.png",
+        "cooccurrence.svg",
+        "gap.svg",
+        "gap.png",
+        "gap.csv",
+        "gap_supply.csv",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    // The summary for education leads names the largest gap in words.
+    assert!(html.contains("<li>Time (barrier): 4 of the 4 Band 3 workers in Eastvale voice it, and nothing in the directory is open to them for it.</li>"));
+    assert!(html.contains("<h2 id=\"gaps\">"));
+    // Every chart is an image with a label, a caption and its numbers.
+    assert_eq!(html.matches("<svg role=\"img\" aria-label=").count(), 5);
+    assert_eq!(html.matches("<details>").count(), 4);
+    assert!(html.contains("<th scope=\"row\">Staffing and release</th>"));
+    // The gap table's first row, from gap.csv's first row.
+    let gap = std::fs::read_to_string(out.join("gap.csv")).unwrap();
+    let first: Vec<&str> = gap.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(
+        &first[..6],
+        ["1", "barrier", "barriers.time", "Time", "Eastvale", "3"]
+    );
+    assert!(html.contains("<td class=\"num\">1</td><td><a href=\"#theme-barriers.time\">Time</a> <span class=\"muted\">(barrier)</span></td><td>Eastvale</td>"));
+    assert!(html.contains("It found nothing."));
+    // Headings never skip a level.
+    let mut last = 1;
+    for level in html
+        .match_indices("<h")
+        .filter_map(|(i, _)| html[i + 2..].chars().next()?.to_digit(10))
+    {
+        assert!(level <= last + 1, "h{last} followed by h{level}");
+        last = level;
+    }
+    // Byte-identical on a second run.
+    let before: Vec<Vec<u8>> = ["index.html", "gap.png", "cooccurrence.svg"]
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap())
+        .collect();
+    run();
+    for (f, b) in ["index.html", "gap.png", "cooccurrence.svg"]
+        .iter()
+        .zip(before)
+    {
+        assert_eq!(std::fs::read(out.join(f)).unwrap(), b, "{f} changed");
+    }
+}
