@@ -7,6 +7,7 @@
 
 mod analyse_cmd;
 mod codebook_cmd;
+mod directory_cmd;
 mod ingest;
 mod output;
 mod progress;
@@ -103,6 +104,9 @@ enum Command {
     /// against the learning-opportunity directory) as CSV, Parquet and one
     /// Excel workbook.
     Analyse(analyse_cmd::AnalyseArgs),
+    /// The learning-opportunity directory as a web page.
+    #[command(subcommand)]
+    Directory(directory_cmd::DirectoryCommand),
 }
 
 #[derive(Parser)]
@@ -218,6 +222,7 @@ fn main() -> ExitCode {
         Command::Export(command) => refi_cmd::export(&command),
         Command::Import(command) => refi_cmd::import(&command),
         Command::Analyse(args) => analyse_cmd::run(&args),
+        Command::Directory(command) => directory_cmd::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
