@@ -234,6 +234,9 @@ struct ThemeOption {
 struct Link {
     href: String,
     text: String,
+    /// Shown after the link, to tell apart opportunities of the same
+    /// title (each Trust's Level 3 certificate): whose staff it is for.
+    note: String,
 }
 
 #[derive(Serialize)]
@@ -345,6 +348,10 @@ impl Page {
         let link_to = |o: &Opportunity| Link {
             href: format!("#{}", entry_anchor(o)),
             text: o.title.clone(),
+            note: match &o.offered_to {
+                OfferedTo::Trust(t) => format!("{t} staff"),
+                OfferedTo::External => "any Trust".into(),
+            },
         };
         let steps = step_order
             .iter()
@@ -394,6 +401,7 @@ impl Page {
                 step: (!o.pathway_step.is_empty()).then(|| Link {
                     href: format!("#{}", step_anchor[o.pathway_step.as_str()]),
                     text: o.pathway_step.clone(),
+                    note: String::new(),
                 }),
                 themes: o
                     .themes
@@ -401,6 +409,7 @@ impl Page {
                     .map(|t| Link {
                         href: format!("#theme-{t}"),
                         text: label(t),
+                        note: String::new(),
                     })
                     .collect(),
             })
@@ -431,6 +440,7 @@ impl Page {
                 parent: c.parent.as_ref().map(|p| Link {
                     href: format!("#theme-{p}"),
                     text: label(p),
+                    note: String::new(),
                 }),
                 entries: dir.addressing(&c.id).map(link_to).collect(),
                 demand: input

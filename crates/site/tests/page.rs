@@ -157,7 +157,9 @@ fn pathway_steps_run_up_the_bands_and_link_both_ways() {
     assert!(html.contains(r##"<a href="#step-1">Start of the support-worker pathway</a>"##));
     assert!(html.contains(r##"<a href="#step-2">Band 3 to Band 4 assistant practitioner</a>"##));
     assert!(html.contains(r##"<section class="step" id="step-2" aria-labelledby="step-2-h">"##));
-    assert!(html.contains(r##"<li><a href="#opp-A-AP">Assistant practitioner programme</a></li>"##));
+    assert!(html.contains(
+        r##"<li><a href="#opp-A-AP">Assistant practitioner programme</a> <span class="muted">(Alpha staff)</span></li>"##
+    ));
 }
 
 #[test]
@@ -185,6 +187,9 @@ fn themes_carry_labels_definitions_kinds_and_demand() {
     // provision.
     let barriers = section("barriers");
     assert!(barriers.contains("Addressed by 2 opportunities"));
+    assert!(barriers.contains(
+        r##"<li><a href="#opp-X-ONLINE">Online study skills</a> <span class="muted">(any Trust)</span></li>"##
+    ));
     assert!(!barriers.contains("class=\"kind\""));
     // A gap theme nothing addresses says so.
     let supportive = section("manager.supportive");
@@ -202,10 +207,12 @@ fn themes_carry_labels_definitions_kinds_and_demand() {
 fn costs_and_filters_are_shown_as_readers_expect() {
     let html = page(false);
     assert!(html.contains(
-        r#"<td class="fee">£7,000<p class="detail">paid by the Trust; apprenticeship levy</p></td>"#
+        r#"<td><span class="amount">£7,000</span><p class="detail">paid by the Trust; apprenticeship levy</p></td>"#
     ));
-    assert!(html.contains(r#"<td class="fee">£120.50<p class="detail">shared by the Trust and the worker; Trust CPD budget</p></td>"#));
-    assert!(html.contains(r#"<td class="fee">Free<p class="detail">free to everyone</p></td>"#));
+    assert!(html.contains(r#"<td><span class="amount">£120.50</span><p class="detail">shared by the Trust and the worker; Trust CPD budget</p></td>"#));
+    assert!(html.contains(
+        r#"<td><span class="amount">Free</span><p class="detail">free to everyone</p></td>"#
+    ));
     // Filter menus: Trusts and bands from the directory, themes indented
     // under their parents.
     assert!(html.contains(r#"<option value="Alpha">Alpha</option>"#));
