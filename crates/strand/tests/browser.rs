@@ -6,6 +6,8 @@
 //! Skipped when Chromium is missing, unless `STRAND_REQUIRE_CHROMIUM=1`
 //! (set by `.ci/run`, whose `scripts/test-deps.sh` installs Debian's
 //! `chromium`). `STRAND_CHROMIUM` names another browser binary.
+//! Screenshots go to a temporary folder, or to `STRAND_SCREENSHOTS` when
+//! set, to be looked at.
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -50,11 +52,11 @@ impl Chromium {
                 .map(PathBuf::from)
                 .collect(),
         };
-        if let Some(exe) = candidates.into_iter().find(|p| p.exists()) {
-            return Some(Chromium { exe });
+        if let Some(exe) = candidates.iter().find(|p| p.exists()) {
+            return Some(Chromium { exe: exe.clone() });
         }
         if std::env::var("STRAND_REQUIRE_CHROMIUM").is_ok_and(|v| v == "1") {
-            panic!("Chromium is required (STRAND_REQUIRE_CHROMIUM=1) but /usr/bin/chromium is missing; scripts/test-deps.sh installs it");
+            panic!("Chromium is required (STRAND_REQUIRE_CHROMIUM=1) but none of {candidates:?} exists; scripts/test-deps.sh installs it");
         }
         eprintln!(
             "skipped: Chromium is not installed (apt-get install chromium, or set STRAND_CHROMIUM)"
@@ -135,6 +137,22 @@ impl Chromium {
             ],
             url,
         );
+    }
+}
+
+/// Where screenshots go: `STRAND_SCREENSHOTS` if set (kept), else a
+/// temporary folder (removed when the guard drops).
+fn screenshot_dir() -> (PathBuf, Option<tempfile::TempDir>) {
+    match std::env::var_os("STRAND_SCREENSHOTS") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            (dir, None)
+        }
+        None => {
+            let tmp = tempfile::tempdir().unwrap();
+            (tmp.path().to_path_buf(), Some(tmp))
+        }
     }
 }
 
@@ -242,14 +260,14 @@ fn report_shows_hostile_transcript_text_as_text_and_runs_nothing() {
         .and_then(|(_, rest)| rest.split_once("</title>"))
         .map(|(t, _)| t)
         .unwrap();
-    assert!(title.starts_with("Browser test report"), "title: {title:?}");
+    assert!(title.contains("Browser test report"), "title: {title:?}");
     assert!(!title.contains("XSS"), "a script ran: title {title:?}");
     // The chart is drawn, inline.
     assert!(dom.contains("<svg"), "no chart in the report");
     assert!(dom.contains("<rect"), "the chart has no bars");
 
-    let shots = tempfile::tempdir().unwrap();
-    let png = shots.path().join("report.png");
+    let (shots, _guard) = screenshot_dir();
+    let png = shots.join("report.png");
     chromium.screenshot(&file_url(&index), &png);
     assert_real_picture(&png);
 }
@@ -325,7 +343,7 @@ fn directory_filters_from_the_address() {
             },
         },
     ];
-    let shots = tempfile::tempdir().unwrap();
+    let (shots, _guard) = screenshot_dir();
     for (i, f) in filters.iter().enumerate() {
         let expected: BTreeSet<&str> = directory
             .opportunities
@@ -354,7 +372,7 @@ fn directory_filters_from_the_address() {
         assert!(dom.contains(r#"<p id="ignored" role="note" hidden="">"#));
         if i == 0 {
             assert!(dom.contains("opportunities<span id=\"filter-summary\">: open to Northbrook staff; Band 3</span>."));
-            let png = shots.path().join("directory.png");
+            let png = shots.join("directory.png");
             chromium.screenshot(&url, &png);
             assert_real_picture(&png);
         }
