@@ -7,6 +7,7 @@
 
 mod analyse_cmd;
 mod codebook_cmd;
+mod directory_cmd;
 mod ingest;
 mod output;
 mod progress;
@@ -103,6 +104,9 @@ enum Command {
     /// against the learning-opportunity directory) as CSV, Parquet and one
     /// Excel workbook.
     Analyse(analyse_cmd::AnalyseArgs),
+    /// The learning-opportunity directory as a web page.
+    #[command(subcommand)]
+    Directory(directory_cmd::DirectoryCommand),
 }
 
 #[derive(Parser)]
@@ -227,6 +231,7 @@ fn main() -> ExitCode {
         Command::Export(command) => refi_cmd::export(&command),
         Command::Import(command) => refi_cmd::import(&command),
         Command::Analyse(args) => analyse_cmd::run(&args),
+        Command::Directory(command) => directory_cmd::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -587,6 +592,7 @@ fn run(args: &RunArgs) -> Result<()> {
         None if sample && Path::new("directory").is_dir() => Some(PathBuf::from("directory")),
         None => None,
     };
+    let mut site_files: Vec<(String, Vec<u8>)> = Vec::new();
     let study_tables = if let Some(path) = &directory_path {
         let directory = strand_directory::Directory::read(path, &codebook)?;
         let tables = strand_analysis::study(
@@ -617,6 +623,27 @@ fn run(args: &RunArgs) -> Result<()> {
         for t in &tables {
             files.push((format!("{}.csv", t.name), t.to_csv().into_bytes()));
         }
+        // The web directory beside the report, so the gap table's links to
+        // opportunities work from the report folder.
+        let demand = tables
+            .iter()
+            .find(|t| t.name == "gap")
+            .map(|gap| {
+                strand_site::Demand::from_gap_csv(
+                    Path::new("gap.csv"),
+                    gap.to_csv().as_bytes(),
+                    &codebook,
+                )
+            })
+            .transpose()?;
+        for f in strand_site::render(&strand_site::SiteInput {
+            title: "Learning opportunities for support workers",
+            directory: &directory,
+            codebook: &codebook,
+            demand: demand.as_ref(),
+        })? {
+            site_files.push((format!("directory/{}", f.name), f.bytes));
+        }
         Some(tables)
     } else {
         None
@@ -639,7 +666,7 @@ fn run(args: &RunArgs) -> Result<()> {
                 gap,
                 trust: &args.by,
                 band: &args.band,
-                directory_link: Some("../directory/index.html"),
+                directory_link: Some("directory/index.html"),
             })
         }
         _ => None,
@@ -660,6 +687,7 @@ fn run(args: &RunArgs) -> Result<()> {
         screen_accepted,
     })?;
     files.extend(report.into_iter().map(|f| (f.name, f.bytes)));
+    files.extend(site_files);
     for (file, bytes) in &files {
         output::write_atomic(&out.join(file), bytes)
             .with_context(|| format!("cannot write the report to {}", out.display()))?;

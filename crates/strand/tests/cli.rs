@@ -737,6 +737,18 @@ fn run_with_the_directory_adds_charts_by_band_cooccurrence_and_the_gap_analysis(
     );
     assert!(html.contains("<td class=\"num\">1</td><td><a href=\"#theme-barriers.time\">Time</a> <span class=\"muted\">(barrier)</span></td><td>Eastvale</td>"));
     assert!(html.contains("It found nothing."));
+    // The web directory sits beside the report, and the gap table links
+    // each opportunity to its row there.
+    let site = std::fs::read_to_string(out.join("directory/index.html")).unwrap();
+    let link = html
+        .split("href=\"directory&#x2f;index.html#opp-")
+        .nth(1)
+        .expect("a link to an opportunity");
+    let id = link.split('"').next().unwrap();
+    assert!(
+        site.contains(&format!("id=\"opp-{id}\"")),
+        "no row opp-{id} in the directory"
+    );
     // Headings never skip a level.
     let mut last = 1;
     for level in html
