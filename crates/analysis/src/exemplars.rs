@@ -37,7 +37,7 @@ pub fn exemplars(input: &Input<'_>) -> Table {
     for code in &input.codebook.codes {
         let prefix = format!("{}.", code.id);
         // The best candidate per case.
-        let mut best: BTreeMap<&str, (Key, &Coding, String)> = BTreeMap::new();
+        let mut best: BTreeMap<&str, (Key<'_>, &Coding)> = BTreeMap::new();
         for c in input.codings.iter().filter(|c| {
             (!c.evidence.negated || c.recoded_from.is_some())
                 && (*c.code == *code.id || c.code.starts_with(&prefix))
@@ -45,26 +45,29 @@ pub fn exemplars(input: &Input<'_>) -> Table {
             let Some(t) = docs.get(&*c.document) else {
                 continue;
             };
-            let quote = t.text[c.segment_span.clone()]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let words = quote.unicode_words().count();
+            // Words are counted on the text as it stands (tidying its
+            // whitespace changes no word); the quote is built only for the
+            // picks, which matters with millions of codings.
+            let words = t.text[c.segment_span.clone()].unicode_words().count();
             let key = Key {
                 outside: !GOOD_WORDS.contains(&words),
                 shorter: usize::MAX - words.min(*GOOD_WORDS.end()),
-                segment: c.segment.clone(),
+                segment: c.segment.as_str(),
             };
             match best.get(&*c.speaker) {
-                Some((k, _, _)) if *k <= key => {}
+                Some((k, _)) if *k <= key => {}
                 _ => {
-                    best.insert(&*c.speaker, (key, c, quote));
+                    best.insert(&*c.speaker, (key, c));
                 }
             }
         }
-        let mut picks: Vec<(Key, &Coding, String)> = best.into_values().collect();
+        let mut picks: Vec<(Key<'_>, &Coding)> = best.into_values().collect();
         picks.sort_by(|a, b| a.0.cmp(&b.0));
-        for (rank, (_, c, quote)) in picks.into_iter().take(QUOTES_PER_THEME).enumerate() {
+        for (rank, (_, c)) in picks.into_iter().take(QUOTES_PER_THEME).enumerate() {
+            let quote = docs[&*c.document].text[c.segment_span.clone()]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             let mut row: Vec<Value> = vec![
                 code.id.as_str().into(),
                 (rank + 1).into(),
@@ -90,8 +93,8 @@ pub fn exemplars(input: &Input<'_>) -> Table {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Key {
+struct Key<'a> {
     outside: bool,
     shorter: usize,
-    segment: String,
+    segment: &'a str,
 }

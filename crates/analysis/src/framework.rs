@@ -37,8 +37,17 @@ const CHOSEN: [&str; 6] = ["segment", "hits", "outside", "words", "document", "s
 /// `segments` (positive segments of the theme), and the most
 /// representative segment with its keys (`segment`, `hits`, `outside`,
 /// `words`, `document`, `start`). Sorted by theme, then case.
+///
+/// One sort of all candidates by (theme, case, quote order), then the
+/// first row of each (theme, case) run: sorting within each group once per
+/// carried column was ten times slower on 10,000 interviews.
 pub(crate) fn best_per_case(p: &Prepared<'_>) -> Result<DataFrame, Error> {
-    let candidates = p
+    let (keys, order) = quote_order();
+    let mut by = vec![col("theme"), col("case")];
+    by.extend(keys);
+    let mut descending = vec![false, false];
+    descending.extend(order.descending.iter().copied());
+    let sorted = p
         .rolled
         .clone()
         .lazy()
@@ -53,30 +62,43 @@ pub(crate) fn best_per_case(p: &Prepared<'_>) -> Result<DataFrame, Error> {
             [col("segment")],
             [col("segment")],
             JoinArgs::new(JoinType::Inner),
-        );
-    let (keys, order) = quote_order();
-    let mut agg = vec![col("segment")
-        .count()
-        .cast(DataType::Int64)
-        .alias("segments")];
-    agg.extend(CHOSEN.iter().map(|c| {
-        col(*c)
-            .sort_by(keys.clone(), order.clone())
-            .first()
-            .alias(format!("best_{c}"))
-    }));
-    let df = candidates
-        .group_by([col("theme"), col("case")])
-        .agg(agg)
-        .select(
-            [col("theme"), col("case"), col("segments")]
-                .into_iter()
-                .chain(CHOSEN.iter().map(|c| col(format!("best_{c}")).alias(*c)))
-                .collect::<Vec<_>>(),
         )
-        .sort(["theme", "case"], SortMultipleOptions::default())
+        .sort_by_exprs(
+            by,
+            SortMultipleOptions::default().with_order_descending_multi(descending),
+        )
         .collect()?;
-    Ok(df)
+    let (theme, case) = (ints(&sorted, "theme")?, ints(&sorted, "case")?);
+    let carried: Vec<Vec<i64>> = CHOSEN
+        .iter()
+        .map(|c| ints(&sorted, c))
+        .collect::<PolarsResult<_>>()?;
+    let mut out_theme = Vec::new();
+    let mut out_case = Vec::new();
+    let mut segments: Vec<i64> = Vec::new();
+    let mut chosen: Vec<Vec<i64>> = vec![Vec::new(); CHOSEN.len()];
+    for i in 0..sorted.height() {
+        if i > 0 && theme[i] == theme[i - 1] && case[i] == case[i - 1] {
+            *segments.last_mut().expect("a run has begun") += 1;
+            continue;
+        }
+        out_theme.push(theme[i]);
+        out_case.push(case[i]);
+        segments.push(1);
+        for (to, from) in chosen.iter_mut().zip(&carried) {
+            to.push(from[i]);
+        }
+    }
+    let mut columns = vec![
+        Column::new("theme".into(), out_theme),
+        Column::new("case".into(), out_case),
+        Column::new("segments".into(), segments),
+    ];
+    for (name, values) in CHOSEN.iter().zip(chosen) {
+        columns.push(Column::new((*name).into(), values));
+    }
+    let height = columns[0].len();
+    Ok(DataFrame::new(height, columns)?)
 }
 
 pub(crate) fn ints(df: &DataFrame, name: &str) -> PolarsResult<Vec<i64>> {

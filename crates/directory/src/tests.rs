@@ -174,7 +174,7 @@ fn ragged_rows_and_bad_bytes() {
         messages(err),
         ["a.csv:2: this row has 2 cells, the header 17"]
     );
-    let mut bytes = HEADER.to_string().into_bytes();
+    let mut bytes = HEADER.as_bytes().to_vec();
     bytes.extend(NA.replace("Northbrook L&D", "Caf\u{e9}").bytes());
     // Latin-1 é, as an old Excel would save it.
     let at = bytes.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap();

@@ -74,6 +74,10 @@ pub fn workbook(title: &str, notes: &[&str], sheets: &[Sheet<'_>]) -> Result<Vec
     let mut row = 2;
     for note in notes {
         about.merge_range(row, 0, row, 2, note, &wrap)?;
+        // Excel fits a row to wrapped text, but not in merged cells: give
+        // the row a line (15 points) per ~130 characters, the merged width.
+        let lines = note.chars().count().div_ceil(130).max(1);
+        about.set_row_height(row, 15.0 * lines as f64)?;
         row += 1;
     }
     row += 1;
