@@ -96,6 +96,16 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Error> {
     env.set_lstrip_blocks(true);
     // Auto-escaping is chosen by the template's name: `.html` escapes.
     env.add_template("index.html", include_str!("../templates/index.html"))?;
+    // Each top-level theme's section has its own chart: its sub-themes by
+    // the same attribute as the main chart.
+    let mut theme_svgs: BTreeMap<String, JinjaValue> = BTreeMap::new();
+    for (id, title, data) in page.theme_charts() {
+        let svg = chart::grouped_bars(&data).map_err(|message| Error::Chart {
+            name: id.clone(),
+            message,
+        })?;
+        theme_svgs.insert(id, JinjaValue::from_safe_string(inline_svg(&svg, &title)));
+    }
     let study = match &input.study {
         Some(s) => Some(study::build(s, input.codebook)?),
         None => None,
@@ -114,6 +124,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Error> {
         // plotters escapes the text it writes; it is the one value let
         // through unescaped.
         chart_svg => JinjaValue::from_safe_string(inline_svg(&chart_svg, &page.chart_title)),
+        theme_svgs => theme_svgs,
     })?;
     let png = png::svg_to_png(&chart_svg, 2.0).map_err(|message| Error::Chart {
         name: page.chart_file.clone(),
@@ -366,6 +377,47 @@ impl Page {
     /// themes are voiced by nearly everyone in a study built around them and
     /// the differences that matter lie one level down. A top-level theme
     /// with no sub-themes gets bars of its own.
+    /// Per top-level theme with sub-themes: its id, chart title and chart.
+    fn theme_charts(&self) -> Vec<(String, String, chart::GroupedBars<'_>)> {
+        let mut out = Vec::new();
+        for t in self
+            .themes
+            .iter()
+            .filter(|t| t.depth == 0 && t.has_children)
+        {
+            let prefix = format!("{}.", t.id);
+            let subs: Vec<&Theme> = self
+                .themes
+                .iter()
+                .filter(|c| c.id.starts_with(&prefix))
+                .collect();
+            let title = format!(
+                "{}: participants voicing each sub-theme, by {}",
+                t.label, self.by_label
+            );
+            out.push((
+                t.id.clone(),
+                title,
+                chart::GroupedBars {
+                    title: "",
+                    x_label: "Participants voicing the sub-theme (% of participants in each group)",
+                    groups: subs
+                        .iter()
+                        .map(|c| chart::Group {
+                            label: c.label.clone(),
+                            top_level: false,
+                            bars: true,
+                        })
+                        .collect(),
+                    series: self.values.clone(),
+                    values: subs.iter().map(|c| c.by_pct.clone()).collect(),
+                    scale: chart::Scale::Percent,
+                },
+            ));
+        }
+        out
+    }
+
     fn chart_data(&self) -> chart::GroupedBars<'_> {
         let shown: Vec<&Theme> = self.themes.iter().filter(|t| t.depth <= 1).collect();
         let has_children = |t: &Theme| {

@@ -725,7 +725,11 @@ fn run_with_the_directory_adds_charts_by_band_cooccurrence_and_the_gap_analysis(
     assert!(html.contains("<li>Time (barrier): 4 of the 4 Band 3 workers in Eastvale voice it, and nothing in the directory is open to them for it.</li>"));
     assert!(html.contains("<h2 id=\"gaps\">"));
     // Every chart is an image with a label, a caption and its numbers.
-    assert_eq!(html.matches("<svg role=\"img\" aria-label=").count(), 5);
+    assert_eq!(
+        html.matches("<svg role=\"img\" aria-label=").count(),
+        5 + 8,
+        "five charts and one per theme with sub-themes"
+    );
     assert_eq!(html.matches("<details>").count(), 4);
     assert!(html.contains("<th scope=\"row\">Staffing and release</th>"));
     // The gap table's first row, from gap.csv's first row.
