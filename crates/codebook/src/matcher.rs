@@ -1,12 +1,15 @@
 //! The compiled form of a codebook's rules.
 
-use std::cell::OnceCell;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
+use crate::negation::{Scope, Word};
 use crate::{Codebook, Pattern, Speakers};
+
+#[cfg(test)]
+#[allow(dead_code)]
+mod reference;
 
 /// Which part of a rule a pattern belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +28,9 @@ struct Use {
     index: usize,
     /// For a proximity pattern's terms: which side this one is.
     near: Option<Side>,
+    /// Who the rule listens to, kept here so that hits of rules that do
+    /// not listen to a segment's speaker are dropped before sorting.
+    speakers: Speakers,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +56,23 @@ pub struct CodeMatch {
 
 /// Every rule of a codebook, compiled to scan a text once.
 ///
-/// All literal terms of all codes go into one Aho-Corasick automaton, so
-/// the cost of a scan grows with the text, not with the number of codes;
-/// only regular expressions are run one by one. The alternative, one regex
-/// per code, is what makes existing tools slow on large codebooks.
+/// All literal terms of all codes go into one automaton, so the cost of a
+/// scan grows with the text, not with the number of codes; only regular
+/// expressions are run one by one. The alternative, one regex per code, is
+/// what makes existing tools slow on large codebooks.
+///
+/// Terms match whole words only, so the automaton is a trie walked from
+/// the start of each word ([`Trie`]) rather than an Aho-Corasick automaton
+/// run over every byte: it finds exactly the matches an Aho-Corasick scan
+/// followed by a word-boundary check would keep (a test compares the two
+/// on random text), without first finding the ones it would throw away,
+/// and without a search object per call.
 pub struct Matcher {
-    automaton: AhoCorasick,
-    /// For each automaton pattern: whether it is a stem, and where it is used.
-    literals: Vec<(bool, Vec<Use>)>,
+    trie: Trie,
+    /// For each term of the trie: whether it is a stem, and where its uses
+    /// are in `uses`.
+    literals: Vec<(bool, Range<usize>)>,
+    uses: Vec<Use>,
     regexes: Vec<(regex::Regex, Use)>,
     /// Per code, per rule: the patterns as written and who the rule listens to.
     rules: Vec<Vec<RuleInfo>>,
@@ -67,16 +82,92 @@ struct RuleInfo {
     /// Per part (any, with, without), per pattern: its proximity, if it is
     /// a `NEAR`/`BEFORE` pattern.
     near: [Vec<Option<(usize, bool)>>; 3],
-    speakers: Speakers,
     has_with: bool,
     any: Vec<String>,
     with: Vec<String>,
 }
 
+/// No negation cache slot: the hit's span is not a term match's own.
+const NO_SLOT: u32 = u32::MAX;
+
 #[derive(Clone)]
 struct Hit {
     at: Use,
     span: Range<usize>,
+    /// The term match's slot in the segment's negation cache: a term used
+    /// by many rules is asked about once.
+    slot: u32,
+}
+
+/// A rule's firing before its patterns are written out: only the firings
+/// that are kept get the string.
+#[derive(Debug, Clone)]
+struct Firing {
+    code: usize,
+    rule: usize,
+    span: Range<usize>,
+    any: usize,
+    with: Option<usize>,
+    negated: bool,
+}
+
+/// Buffers one thread reuses from text to text, so that a scan allocates
+/// nothing once they have grown.
+#[derive(Default)]
+struct Scratch {
+    hits: Vec<Hit>,
+    negations: Vec<u8>,
+    words: Vec<Word>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch buffers, or fresh ones if they are
+/// in use (a callback that scans again).
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => f(&mut scratch),
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
+/// Whether negation is asked about a segment, answered lazily: words are
+/// read for negation only if some hit needs it, and then once for all.
+struct Negation<'t, 's> {
+    text: &'t str,
+    scope: Option<Scope<'t>>,
+    words: &'s mut Vec<Word>,
+    /// Per term match: 0 not asked yet, 1 not negated, 2 negated.
+    cache: &'s mut Vec<u8>,
+}
+
+impl<'t> Negation<'t, '_> {
+    fn scope(&mut self) -> &Scope<'t> {
+        let (text, words) = (self.text, &mut *self.words);
+        self.scope
+            .get_or_insert_with(|| Scope::reusing(text, std::mem::take(words)))
+    }
+
+    fn negated(&mut self, hit: &Hit) -> bool {
+        if hit.slot == NO_SLOT {
+            return self.scope().is_negated(hit.span.clone());
+        }
+        let slot = hit.slot as usize;
+        if self.cache[slot] == 0 {
+            let negated = self.scope().is_negated(hit.span.clone());
+            self.cache[slot] = 1 + negated as u8;
+        }
+        self.cache[slot] == 2
+    }
+
+    /// Gives the word buffer back for the next segment.
+    fn finish(self) {
+        if let Some(scope) = self.scope {
+            *self.words = scope.into_words();
+        }
+    }
 }
 
 impl Matcher {
@@ -101,6 +192,7 @@ impl Matcher {
                             part,
                             index,
                             near: None,
+                            speakers: r.speakers,
                         };
                         let mut add = |p: &Pattern, at: Use| match p {
                             Pattern::Term { text, stem } => {
@@ -148,7 +240,6 @@ impl Matcher {
                 };
                 infos.push(RuleInfo {
                     near: [near(&r.any), near(&r.with), near(&r.without)],
-                    speakers: r.speakers,
                     has_with: !r.with.is_empty(),
                     any: r.any.iter().map(Pattern::as_written).collect(),
                     with: r.with.iter().map(Pattern::as_written).collect(),
@@ -156,17 +247,19 @@ impl Matcher {
             }
             rules.push(infos);
         }
-        // A full DFA: the fastest scan, at a memory cost that is small for
-        // codebooks of a few thousand terms.
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&literal_texts)
-            .expect("literal terms always build an automaton");
+        let mut uses = Vec::new();
+        let literals = literals
+            .into_iter()
+            .map(|(stem, at)| {
+                let start = uses.len();
+                uses.extend(at);
+                (stem, start..uses.len())
+            })
+            .collect();
         Matcher {
-            automaton,
+            trie: Trie::new(&literal_texts),
             literals,
+            uses,
             regexes,
             rules,
         }
@@ -187,18 +280,39 @@ impl Matcher {
         listens: impl Fn(Speakers) -> bool,
         applies: impl Fn(usize) -> bool,
     ) -> Vec<CodeMatch> {
-        let mut out: Vec<CodeMatch> = Vec::new();
-        for found in self.find_rules_where(text, listens, applies) {
-            match out.last_mut() {
-                Some(prev) if prev.code == found.code => {
-                    if prev.negated && !found.negated {
-                        *prev = found;
-                    }
-                }
-                _ => out.push(found),
-            }
-        }
+        let mut out = Vec::new();
+        self.each_match_where(text, listens, applies, |m| out.push(m));
         out
+    }
+
+    /// [`Matcher::find_where`], each match passed to `found` in code order
+    /// rather than collected: a coder asking about millions of segments
+    /// need not allocate a vector for each.
+    pub fn each_match_where(
+        &self,
+        text: &str,
+        listens: impl Fn(Speakers) -> bool,
+        applies: impl Fn(usize) -> bool,
+        mut found: impl FnMut(CodeMatch),
+    ) {
+        // The first firing of each code, replaced by its first non-negated
+        // firing if the first was negated; a code's firings come together.
+        let mut best: Option<Firing> = None;
+        self.each_firing(text, &listens, &applies, |firing| match &mut best {
+            Some(prev) if prev.code == firing.code => {
+                if prev.negated && !firing.negated {
+                    *prev = firing;
+                }
+            }
+            _ => {
+                if let Some(prev) = best.replace(firing) {
+                    found(self.code_match(prev));
+                }
+            }
+        });
+        if let Some(last) = best {
+            found(self.code_match(last));
+        }
     }
 
     /// Every rule that fires on `text`, sorted by code then rule: what
@@ -216,95 +330,143 @@ impl Matcher {
         listens: impl Fn(Speakers) -> bool,
         applies: impl Fn(usize) -> bool,
     ) -> Vec<CodeMatch> {
-        let mut hits: Vec<Hit> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let (stem, uses) = &self.literals[m.pattern().as_usize()];
-            let Some(span) = word_bounded(text, m.start(), m.end(), *stem) else {
-                continue;
-            };
-            hits.extend(uses.iter().map(|&at| Hit {
-                at,
-                span: span.clone(),
-            }));
-        }
-        for (re, at) in &self.regexes {
-            hits.extend(re.find_iter(text).map(|m| Hit {
-                at: *at,
-                span: m.range(),
-            }));
-        }
-        // Group by (code, rule), keeping text order within each group.
-        hits.sort_by_key(|h| (h.at.code, h.at.rule, h.span.start, h.span.end));
-
-        let mut out: Vec<CodeMatch> = Vec::new();
-        // Words are read for negation only if some match needs it, and
-        // then once for all of them.
-        let scope = OnceCell::new();
-        for group in hits.chunk_by(|a, b| (a.at.code, a.at.rule) == (b.at.code, b.at.rule)) {
-            let (code, rule) = (group[0].at.code, group[0].at.rule);
-            let info = &self.rules[code][rule];
-            if !listens(info.speakers) || !applies(code) {
-                continue;
-            }
-            out.extend(self.fire(text, &scope, group, info));
-        }
+        let mut out = Vec::new();
+        self.each_firing(text, &listens, &applies, |f| out.push(self.code_match(f)));
         out
     }
 
-    fn fire<'t>(
+    fn code_match(&self, f: Firing) -> CodeMatch {
+        let info = &self.rules[f.code][f.rule];
+        let mut pattern = info.any[f.any].clone();
+        if let Some(w) = f.with {
+            pattern = format!("{pattern} + {}", info.with[w]);
+        }
+        CodeMatch {
+            code: f.code,
+            rule: f.rule,
+            span: f.span,
+            pattern,
+            negated: f.negated,
+        }
+    }
+
+    /// Every rule that fires on `text`, in code then rule order.
+    fn each_firing(
         &self,
-        text: &'t str,
-        scope: &OnceCell<crate::Scope<'t>>,
-        group: &[Hit],
-        info: &RuleInfo,
-    ) -> Option<CodeMatch> {
-        let scope = || scope.get_or_init(|| crate::Scope::new(text));
+        text: &str,
+        listens: &impl Fn(Speakers) -> bool,
+        applies: &impl Fn(usize) -> bool,
+        mut fired: impl FnMut(Firing),
+    ) {
+        with_scratch(|scratch| {
+            let Scratch {
+                hits,
+                negations,
+                words,
+            } = scratch;
+            hits.clear();
+            negations.clear();
+            let bytes = text.as_bytes();
+            self.trie.each_match(text, |id, start, end| {
+                let (stem, uses) = &self.literals[id as usize];
+                let end = if *stem {
+                    end + word_len(text, end)
+                } else if starts_word(text, bytes, end) {
+                    return;
+                } else {
+                    end
+                };
+                let slot = negations.len() as u32;
+                let mut used = false;
+                for at in &self.uses[uses.clone()] {
+                    if listens(at.speakers) && applies(at.code) {
+                        used = true;
+                        hits.push(Hit {
+                            at: *at,
+                            span: start..end,
+                            slot,
+                        });
+                    }
+                }
+                if used {
+                    negations.push(0);
+                }
+            });
+            for (re, at) in &self.regexes {
+                if listens(at.speakers) && applies(at.code) {
+                    hits.extend(re.find_iter(text).map(|m| Hit {
+                        at: *at,
+                        span: m.range(),
+                        slot: NO_SLOT,
+                    }));
+                }
+            }
+            if hits.is_empty() {
+                return;
+            }
+            // Group by (code, rule), keeping text order within each group:
+            // a stable sort, so that hits with the same span keep the order
+            // the scan found them in.
+            hits.sort_by_key(|h| (h.at.code, h.at.rule, h.span.start, h.span.end));
+            let mut negation = Negation {
+                text,
+                scope: None,
+                words,
+                cache: negations,
+            };
+            for group in hits.chunk_by(|a, b| (a.at.code, a.at.rule) == (b.at.code, b.at.rule)) {
+                let info = &self.rules[group[0].at.code][group[0].at.rule];
+                if let Some(firing) = self.fire(group, info, &mut negation) {
+                    fired(firing);
+                }
+            }
+            negation.finish();
+        })
+    }
+
+    fn fire(&self, group: &[Hit], info: &RuleInfo, negation: &mut Negation) -> Option<Firing> {
         let paired;
         let group = if group.iter().any(|h| h.at.near.is_some()) {
-            paired = pair_near(group, info, scope());
+            paired = pair_near(group, info, negation.scope());
             &paired[..]
         } else {
             group
         };
         let part = |p: Part| group.iter().filter(move |h| h.at.part == p);
-        let negated = |h: &Hit| scope().is_negated(h.span.clone());
-        if part(Part::Without).any(|h| !negated(h)) {
+        if part(Part::Without).any(|h| !negation.negated(h)) {
             return None;
         }
-        let any: Vec<&Hit> = part(Part::Any).collect();
-        let first_any = *any.first()?;
-        let (evidence, qualifier, is_negated) = if info.has_with {
-            let with: Vec<&Hit> = part(Part::With).collect();
-            let first_with = *with.first()?;
-            match with.iter().find(|h| !negated(h)) {
-                Some(w) => (first_any, Some(*w), false),
+        let first_any = part(Part::Any).next()?;
+        let (evidence, qualifier, negated) = if info.has_with {
+            let first_with = part(Part::With).next()?;
+            match part(Part::With).find(|h| !negation.negated(h)) {
+                Some(w) => (first_any, Some(w), false),
                 None => (first_any, Some(first_with), true),
             }
         } else {
-            match any.iter().find(|h| !negated(h)) {
-                Some(a) => (*a, None, false),
+            match part(Part::Any).find(|h| !negation.negated(h)) {
+                Some(a) => (a, None, false),
                 None => (first_any, None, true),
             }
         };
         let mut span = evidence.span.clone();
-        let mut pattern = info.any[evidence.at.index].clone();
         if let Some(q) = qualifier {
             span = span.start.min(q.span.start)..span.end.max(q.span.end);
-            pattern = format!("{pattern} + {}", info.with[q.at.index]);
         }
-        Some(CodeMatch {
+        Some(Firing {
             code: evidence.at.code,
             rule: evidence.at.rule,
             span,
-            pattern,
-            negated: is_negated,
+            any: evidence.at.index,
+            with: qualifier.map(|q| q.at.index),
+            negated,
         })
     }
 }
 
 /// Replaces the separate hits of proximity patterns' terms with one hit
 /// per pair of them close enough, spanning both.
-fn pair_near(group: &[Hit], info: &RuleInfo, scope: &crate::Scope<'_>) -> Vec<Hit> {
+fn pair_near(group: &[Hit], info: &RuleInfo, scope: &Scope<'_>) -> Vec<Hit> {
     let mut out: Vec<Hit> = group
         .iter()
         .filter(|h| h.at.near.is_none())
@@ -337,6 +499,7 @@ fn pair_near(group: &[Hit], info: &RuleInfo, scope: &crate::Scope<'_>) -> Vec<Hi
                 out.push(Hit {
                     at: Use { near: None, ..l.at },
                     span: first.span.start..second.span.end,
+                    slot: NO_SLOT,
                 });
             }
         }
@@ -345,21 +508,180 @@ fn pair_near(group: &[Hit], info: &RuleInfo, scope: &crate::Scope<'_>) -> Vec<Hi
     out
 }
 
-/// The match's range if it stands as whole words; a stem extends to the
-/// end of its word.
-fn word_bounded(text: &str, start: usize, end: usize, stem: bool) -> Option<Range<usize>> {
-    let is_word = |c: char| c.is_alphanumeric();
-    if text[..start].chars().next_back().is_some_and(is_word) {
-        return None;
+/// Whether each ASCII byte is alphanumeric: a word character.
+static ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
     }
-    let tail = &text[end..];
-    if stem {
-        let extra = tail.find(|c: char| !is_word(c)).unwrap_or(tail.len());
-        Some(start..end + extra)
-    } else if tail.chars().next().is_some_and(is_word) {
-        None
-    } else {
-        Some(start..end)
+    t
+};
+
+/// Whether the character at byte `at` of `text` (a character boundary) is
+/// alphanumeric.
+fn starts_word(text: &str, bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at) {
+        None => false,
+        Some(&b) if b < 0x80 => ASCII_WORD[b as usize],
+        Some(_) => text[at..].chars().next().is_some_and(char::is_alphanumeric),
+    }
+}
+
+/// The length in bytes of the run of alphanumeric characters at byte `at`
+/// of `text`: how far a stem's match extends.
+fn word_len(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = at;
+    while end < bytes.len() {
+        let b = bytes[end];
+        if b < 0x80 {
+            if !ASCII_WORD[b as usize] {
+                break;
+            }
+            end += 1;
+        } else {
+            match text[end..].chars().next() {
+                Some(c) if c.is_alphanumeric() => end += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    end - at
+}
+
+/// Every literal term, folded to ASCII lower case, in one trie: a term can
+/// match only where the character before it is not alphanumeric (the
+/// start of a word, for terms that start with a letter or digit, as every
+/// term the parser makes does), so the trie is walked from each such place
+/// and stops as soon as no term continues, which for most words is at
+/// their first or second letter.
+///
+/// Transitions are a dense table over byte classes (the distinct bytes of
+/// the terms, upper and lower case together; class 0 for every byte no
+/// term has), each entry the next state shifted left once, its low bit set
+/// when that state ends a term. State 0 is dead: its row is all zeros.
+struct Trie {
+    classes: [u8; 256],
+    stride: usize,
+    next: Vec<u32>,
+    /// Per state: the range of `ids` holding the terms it ends, in term order.
+    ends: Vec<Range<u32>>,
+    ids: Vec<u32>,
+    /// Whether every term starts with an alphanumeric character, so that
+    /// only word starts need be tried.
+    word_starts_only: bool,
+}
+
+const ROOT: usize = 1;
+
+impl Trie {
+    fn new(terms: &[String]) -> Trie {
+        let mut classes = [0u8; 256];
+        let mut count = 1usize;
+        for b in terms.iter().flat_map(|t| t.bytes()) {
+            let b = b.to_ascii_lowercase();
+            if classes[b as usize] == 0 {
+                // At most 230 classes: upper-case letters share theirs.
+                classes[b as usize] = count as u8;
+                classes[b.to_ascii_uppercase() as usize] = count as u8;
+                count += 1;
+            }
+        }
+        let stride = count;
+        // The dead state and the root.
+        let mut next = vec![0u32; 2 * stride];
+        let mut ends: Vec<Vec<u32>> = vec![Vec::new(), Vec::new()];
+        for (id, term) in terms.iter().enumerate() {
+            // An empty term (the parser makes none) matches nothing.
+            if term.is_empty() {
+                continue;
+            }
+            let mut state = ROOT;
+            for b in term.bytes() {
+                let at = state * stride + classes[b.to_ascii_lowercase() as usize] as usize;
+                if next[at] == 0 {
+                    let new = ends.len();
+                    ends.push(Vec::new());
+                    next.resize(next.len() + stride, 0);
+                    next[at] = (new as u32) << 1;
+                }
+                state = (next[at] >> 1) as usize;
+            }
+            ends[state].push(id as u32);
+        }
+        for entry in &mut next {
+            if *entry != 0 && !ends[(*entry >> 1) as usize].is_empty() {
+                *entry |= 1;
+            }
+        }
+        let mut ids = Vec::new();
+        let ends = ends
+            .into_iter()
+            .map(|e| {
+                let start = ids.len() as u32;
+                ids.extend(e);
+                start..ids.len() as u32
+            })
+            .collect();
+        Trie {
+            classes,
+            stride,
+            next,
+            ends,
+            ids,
+            word_starts_only: terms
+                .iter()
+                .all(|t| t.is_empty() || t.starts_with(char::is_alphanumeric)),
+        }
+    }
+
+    /// Calls `found(term, start, end)` for every term matching in `text`
+    /// where the character before it, if any, is not alphanumeric: by
+    /// start, then end, then term.
+    fn each_match(&self, text: &str, mut found: impl FnMut(u32, usize, usize)) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        // Whether the character before `i` is alphanumeric.
+        let mut in_word = false;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (word, len) = if b < 0x80 {
+                (ASCII_WORD[b as usize], 1)
+            } else {
+                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            if !in_word && (word || !self.word_starts_only) {
+                self.walk(bytes, i, &mut found);
+            }
+            in_word = word;
+            i += len;
+            // The rest of an ASCII word holds no match start.
+            if word {
+                while i < bytes.len() && bytes[i] < 0x80 && ASCII_WORD[bytes[i] as usize] {
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    fn walk(&self, bytes: &[u8], start: usize, found: &mut impl FnMut(u32, usize, usize)) {
+        let mut state = ROOT;
+        for (k, &b) in bytes[start..].iter().enumerate() {
+            let entry = self.next[state * self.stride + self.classes[b as usize] as usize];
+            if entry == 0 {
+                return;
+            }
+            state = (entry >> 1) as usize;
+            if entry & 1 != 0 {
+                let ends = &self.ends[state];
+                for &id in &self.ids[ends.start as usize..ends.end as usize] {
+                    found(id, start, start + k + 1);
+                }
+            }
+        }
     }
 }
 
@@ -519,5 +841,176 @@ any = ["manager BEFORE/2 appraisal*"]
             find("No cost to me, but I pay for travel."),
             [("cost".into(), "pay for".into(), false)]
         );
+    }
+
+    /// A random codebook in TOML: terms, stems, phrases, proximity,
+    /// qualifiers, exclusions, a regex and speaker filters, over a small
+    /// vocabulary so that rules overlap, share terms and repeat them.
+    fn random_codebook(next: &mut impl FnMut(usize) -> usize) -> String {
+        const TERMS: &[&str] = &[
+            "cost",
+            "cost*",
+            "co*",
+            "costs",
+            "study leave",
+            "study*",
+            "leave",
+            "train*",
+            "training",
+            "e-learning",
+            "learn*",
+            "caf\u{e9}",
+            "ward",
+            "no",
+            "manager",
+            "pay for",
+            "band 3",
+            "3",
+            "it's",
+            "d\u{e9}j\u{e0} vu",
+        ];
+        let mut toml = String::from("name = \"t\"\n");
+        for code in 0..1 + next(5) {
+            toml.push_str(&format!("[[code]]\nid = \"c{code}\"\nlabel = \"C\"\n"));
+            for _ in 0..next(3) {
+                toml.push_str("[[code.rule]]\n");
+                let list = |next: &mut dyn FnMut(usize) -> usize, n: usize| {
+                    let items: Vec<String> = (0..n)
+                        .map(|_| match next(8) {
+                            0 => format!(
+                                "{} NEAR/{} {}",
+                                TERMS[next(TERMS.len())].trim_end_matches('*'),
+                                1 + next(3),
+                                TERMS[next(TERMS.len())]
+                            ),
+                            1 => format!(
+                                "{} BEFORE/{} {}",
+                                TERMS[next(TERMS.len())].trim_end_matches('*'),
+                                1 + next(3),
+                                TERMS[next(TERMS.len())]
+                            ),
+                            _ => TERMS[next(TERMS.len())].to_string(),
+                        })
+                        .map(|t| format!("\"{t}\""))
+                        .collect();
+                    items.join(", ")
+                };
+                let n = 1 + next(4);
+                let any = list(next, n);
+                toml.push_str(&format!("any = [{any}]\n"));
+                if next(3) == 0 {
+                    let n = 1 + next(2);
+                    let with = list(next, n);
+                    toml.push_str(&format!("with = [{with}]\n"));
+                }
+                if next(4) == 0 {
+                    let without = list(next, 1);
+                    toml.push_str(&format!("without = [{without}]\n"));
+                }
+                if next(6) == 0 {
+                    toml.push_str("speakers = \"any\"\n");
+                }
+            }
+            if next(5) == 0 {
+                toml.push_str("[[code.rule]]\nregex = ['\\bleav(e|ing)\\b']\n");
+            }
+        }
+        toml
+    }
+
+    /// A random text: the codebook's words in mixed case, fragments of
+    /// them, negation words, punctuation and non-ASCII letters.
+    fn random_text(next: &mut impl FnMut(usize) -> usize) -> String {
+        const WORDS: &[&str] = &[
+            "cost",
+            "Cost",
+            "COSTS",
+            "costly",
+            "co",
+            "study",
+            "Study",
+            "leave",
+            "leaves",
+            "training",
+            "retraining",
+            "e-learning",
+            "learning",
+            "caf\u{e9}",
+            "Caf\u{e9}s",
+            "ward",
+            "no",
+            "not",
+            "never",
+            "didn\u{2019}t",
+            "isn't",
+            "problem",
+            "issue",
+            "but",
+            "only",
+            "manager",
+            "pay",
+            "for",
+            "band",
+            "3",
+            "3.5",
+            "it's",
+            "d\u{e9}j\u{e0}",
+            "vu",
+            "\u{e9}t\u{e9}",
+            "x",
+            "the",
+            "a",
+            "I",
+        ];
+        const GAPS: &[&str] = &[
+            " ", " ", " ", " ", ", ", ". ", "-", "'", "\u{2019}", "\u{2014}", "", "  ", "? ", "(",
+            ") ",
+        ];
+        let mut text = String::new();
+        for _ in 0..next(20) {
+            text.push_str(WORDS[next(WORDS.len())]);
+            text.push_str(GAPS[next(GAPS.len())]);
+        }
+        text
+    }
+
+    #[test]
+    fn agrees_with_the_aho_corasick_matcher_on_random_codebooks_and_texts() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let (mut compared, mut fired) = (0, 0);
+        for _ in 0..400 {
+            let toml = random_codebook(&mut next);
+            let cb = Codebook::parse(Path::new("cb.toml"), &toml)
+                .unwrap_or_else(|e| panic!("{toml}\n{e}"));
+            let (fast, simple) = (Matcher::new(&cb), reference::Matcher::new(&cb));
+            for _ in 0..50 {
+                let text = random_text(&mut next);
+                for interviewer in [false, true] {
+                    let listens = |s: Speakers| match s {
+                        Speakers::Participant => !interviewer,
+                        Speakers::Interviewer => interviewer,
+                        Speakers::Any => true,
+                    };
+                    let odd = |c: usize| c % 2 == 1;
+                    let got = fast.find_rules(&text, listens);
+                    assert_eq!(got, simple.find_rules(&text, listens), "{toml}\n{text:?}");
+                    assert_eq!(
+                        fast.find_where(&text, listens, odd),
+                        simple.find_where(&text, listens, odd),
+                        "{toml}\n{text:?}"
+                    );
+                    compared += 1;
+                    fired += got.len();
+                }
+            }
+        }
+        // The comparison means something only if rules fire often.
+        assert!(fired > compared / 4, "{fired} firings in {compared} texts");
     }
 }

@@ -22,13 +22,18 @@ const POST_WINDOW: usize = 6;
 /// Words after a trailing trigger in which a problem word must follow.
 const PROBLEM_REACH: usize = 3;
 
+// The word lists, as `listed_role` below knows them; a test holds the two
+// together.
+#[cfg(test)]
 const TRIGGERS: &[&str] = &[
     "no", "not", "never", "nobody", "nothing", "none", "neither", "nor", "without", "cannot",
     "hardly", "barely", "rarely",
 ];
+#[cfg(test)]
 const CLAUSE_ENDS: &[&str] = &[
     "but", "however", "although", "though", "except", "yet", "whereas", "apart",
 ];
+#[cfg(test)]
 const PROBLEM_WORDS: &[&str] = &[
     "problem",
     "problems",
@@ -60,7 +65,7 @@ enum Role {
 }
 
 #[derive(Debug, Clone)]
-struct Word {
+pub(crate) struct Word {
     /// Byte range; empty for punctuation.
     span: Range<usize>,
     role: Role,
@@ -101,7 +106,7 @@ fn ends_with_nt(word: &str) -> bool {
 
 /// A word's role, found by lower-casing it into a small buffer and
 /// matching: this runs for every word of every segment with a match, so it
-/// must not allocate or scan the word lists.
+/// must not allocate, hash or scan the word lists.
 fn role(word: &str) -> Role {
     let mut buf = [0u8; 12];
     let mut n = 0;
@@ -121,34 +126,99 @@ fn role(word: &str) -> Role {
     if w.len() >= 3 && &w[w.len() - 3..] == b"n't" {
         return Role::Trigger;
     }
-    ROLES.get(w).copied().unwrap_or(Role::Other)
+    listed_role(w)
 }
 
-/// The word lists above as one lookup table, built once.
-static ROLES: std::sync::LazyLock<std::collections::HashMap<&'static [u8], Role>> =
-    std::sync::LazyLock::new(|| {
-        let lists = [
-            (CLAUSE_ENDS, Role::Break),
-            (TRIGGERS, Role::Trigger),
-            (PROBLEM_WORDS, Role::Problem),
-        ];
-        lists
-            .iter()
-            .flat_map(|(words, role)| words.iter().map(move |w| (w.as_bytes(), *role)))
-            .collect()
-    });
+/// The role the word lists above give a lower-case ASCII word. A `match`
+/// on the bytes compiles to a dispatch on length and a few comparisons,
+/// several times faster than hashing each word for a map lookup; a test
+/// checks it against the lists.
+fn listed_role(w: &[u8]) -> Role {
+    match w {
+        b"no" | b"not" | b"never" | b"nobody" | b"nothing" | b"none" | b"neither" | b"nor"
+        | b"without" | b"cannot" | b"hardly" | b"barely" | b"rarely" => Role::Trigger,
+        b"but" | b"however" | b"although" | b"though" | b"except" | b"yet" | b"whereas"
+        | b"apart" => Role::Break,
+        b"problem" | b"problems" | b"issue" | b"issues" | b"barrier" | b"difficult" | b"hard"
+        | b"bother" | b"worry" | b"concern" | b"factor" => Role::Problem,
+        _ => Role::Other,
+    }
+}
+
+/// What a character is to the word reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Char {
+    /// Alphanumeric: always part of a word.
+    Word,
+    /// An apostrophe: part of a word it follows ("didn't"), else nothing.
+    Apostrophe,
+    /// Punctuation that ends a clause.
+    Break,
+    Other,
+}
+
+fn char_class(c: char) -> Char {
+    if c.is_alphanumeric() {
+        Char::Word
+    } else if c == '\'' || c == '\u{2019}' {
+        Char::Apostrophe
+    } else if matches!(
+        c,
+        ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '\u{2013}' | '\u{2014}'
+    ) {
+        Char::Break
+    } else {
+        Char::Other
+    }
+}
+
+/// [`char_class`] of every ASCII byte, looked up once per byte: negation
+/// reads every word of every segment with a match.
+static ASCII_CLASS: [Char; 128] = {
+    let mut t = [Char::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            Char::Word
+        } else if c == b'\'' {
+            Char::Apostrophe
+        } else if matches!(c, b',' | b';' | b':' | b'.' | b'!' | b'?' | b'(' | b')') {
+            Char::Break
+        } else {
+            Char::Other
+        };
+        b += 1;
+    }
+    t
+};
 
 impl<'t> Scope<'t> {
     pub fn new(text: &'t str) -> Scope<'t> {
-        let mut words = Vec::new();
-        let mut start = None;
+        Scope::reusing(text, Vec::new())
+    }
+
+    /// A scope that keeps its words in `words` (cleared first), so that a
+    /// matcher reading many segments allocates once, not once per segment.
+    pub(crate) fn reusing(text: &'t str, mut words: Vec<Word>) -> Scope<'t> {
+        words.clear();
+        let bytes = text.as_bytes();
         let word = |span: Range<usize>| Word {
             role: role(&text[span.clone()]),
             span,
         };
-        for (i, c) in text.char_indices() {
-            let wordish =
-                c.is_alphanumeric() || ((c == '\'' || c == '\u{2019}') && start.is_some());
+        // The start of the word being read, if one is.
+        let mut start: Option<usize> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (class, len) = if b < 0x80 {
+                (ASCII_CLASS[b as usize], 1)
+            } else {
+                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+                (char_class(c), c.len_utf8())
+            };
+            let wordish = class == Char::Word || (class == Char::Apostrophe && start.is_some());
             match (wordish, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
@@ -157,22 +227,23 @@ impl<'t> Scope<'t> {
                 }
                 _ => {}
             }
-            if !wordish
-                && matches!(
-                    c,
-                    ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '\u{2013}' | '\u{2014}'
-                )
-            {
+            if class == Char::Break {
                 words.push(Word {
                     span: i..i,
                     role: Role::Break,
                 });
             }
+            i += len;
         }
         if let Some(s) = start {
             words.push(word(s..text.len()));
         }
         Scope { text, words }
+    }
+
+    /// Gives back the scope's word buffer for [`Scope::reusing`].
+    pub(crate) fn into_words(self) -> Vec<Word> {
+        self.words
     }
 
     fn is_pseudo(&self, trigger: usize) -> bool {
@@ -216,15 +287,21 @@ impl<'t> Scope<'t> {
                 break;
             }
         }
-        // Ahead: a trigger soon followed by a problem word, in the clause.
-        let clause: Vec<usize> = (after..words.len())
+        // Ahead: a trigger soon followed by a problem word, in the clause:
+        // the words from `after` up to the first break, at most the window
+        // and the reach.
+        let clause_end = words[after..]
+            .iter()
             .take(POST_WINDOW + PROBLEM_REACH)
-            .take_while(|&i| words[i].role != Role::Break)
-            .collect();
-        for (k, &i) in clause.iter().enumerate().take(POST_WINDOW) {
+            .position(|w| w.role == Role::Break)
+            .map_or(
+                (after + POST_WINDOW + PROBLEM_REACH).min(words.len()),
+                |k| after + k,
+            );
+        for i in after..clause_end.min(after + POST_WINDOW) {
             if words[i].role == Role::Trigger && !self.is_pseudo(i) {
-                let reach = &clause[k + 1..(k + 1 + PROBLEM_REACH).min(clause.len())];
-                if reach.iter().any(|&j| words[j].role == Role::Problem) {
+                let reach = &words[i + 1..(i + 1 + PROBLEM_REACH).min(clause_end)];
+                if reach.iter().any(|w| w.role == Role::Problem) {
                     return true;
                 }
             }
@@ -313,5 +390,112 @@ mod tests {
             "Travel"
         ));
         assert!(!negated("The cost is a real problem.", "cost"));
+    }
+
+    /// The word reader as it was, one `char` at a time, with the roles
+    /// looked up in the word lists: what the byte-table reader must match.
+    fn reference_words(text: &str) -> Vec<(Range<usize>, Role)> {
+        let role = |w: &str| {
+            let lower = w.replace('\u{2019}', "'").to_lowercase();
+            if ends_with_nt(w) {
+                Role::Trigger
+            } else if lower.chars().count() > 12 || !lower.is_ascii() {
+                Role::Other
+            } else if TRIGGERS.contains(&lower.as_str()) {
+                Role::Trigger
+            } else if CLAUSE_ENDS.contains(&lower.as_str()) {
+                Role::Break
+            } else if PROBLEM_WORDS.contains(&lower.as_str()) {
+                Role::Problem
+            } else {
+                Role::Other
+            }
+        };
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            let wordish =
+                c.is_alphanumeric() || ((c == '\'' || c == '\u{2019}') && start.is_some());
+            match (wordish, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    words.push((s..i, role(&text[s..i])));
+                    start = None;
+                }
+                _ => {}
+            }
+            if !wordish
+                && matches!(
+                    c,
+                    ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '\u{2013}' | '\u{2014}'
+                )
+            {
+                words.push((i..i, Role::Break));
+            }
+        }
+        if let Some(s) = start {
+            words.push((s..text.len(), role(&text[s..])));
+        }
+        words
+    }
+
+    #[test]
+    fn word_reader_agrees_with_the_char_reader_on_random_text() {
+        const PIECES: &[&str] = &[
+            "not",
+            "NOT",
+            "Never",
+            "no",
+            "didn't",
+            "DIDN\u{2019}T",
+            "n't",
+            "but",
+            "However",
+            "problem",
+            "Issues",
+            "hard",
+            "cost",
+            "caf\u{e9}",
+            "\u{c9}T\u{c9}",
+            "x2",
+            "42",
+            "nothingnessness",
+            "\u{2019}",
+            "'",
+            " ",
+            " ",
+            ", ",
+            ".",
+            "!",
+            "?",
+            "(",
+            ")",
+            "\u{2013}",
+            "\u{2014}",
+            "-",
+            "\t",
+            "\u{3000}",
+            "\u{1F600}",
+            "\u{3b1}\u{3b2}",
+        ];
+        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..(x % 24) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push_str(PIECES[(x % PIECES.len() as u64) as usize]);
+            }
+            let got: Vec<(Range<usize>, Role)> = Scope::new(&text)
+                .words
+                .iter()
+                .map(|w| (w.span.clone(), w.role))
+                .collect();
+            assert_eq!(got, reference_words(&text), "{text:?}");
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
     }
 }

@@ -296,6 +296,35 @@ fn code(dir: &Path) {
     );
 }
 
+/// Every coding of a corpus, one per line, to compare two builds' codings
+/// byte for byte (`bench dump DIR CODEBOOK > codings.tsv`).
+fn dump(dir: &Path, codebook: &Path) {
+    use std::io::Write as _;
+    let corpus = Corpus::load(dir, || {}).unwrap_or_else(|e| panic!("{e}"));
+    let codebook = Codebook::read(codebook).unwrap_or_else(|e| panic!("{e}"));
+    let mut codings: Vec<Coding> = Vec::new();
+    let Ok(()) = Coder::new(&codebook).code_corpus(&corpus, &mut codings);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for c in &codings {
+        writeln!(
+            out,
+            "{}\t{}\t{:?}\t{}\t{}\t{:?}\t{}\t{}\t{}\t{:?}\t{}",
+            c.document,
+            c.segment,
+            c.segment_span,
+            c.speaker,
+            c.code,
+            c.recoded_from,
+            c.coder,
+            c.evidence.rule,
+            c.evidence.pattern,
+            c.evidence.span,
+            c.evidence.negated
+        )
+        .expect("write to stdout");
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match (args.get(1).map(String::as_str), args.get(2), args.get(3)) {
@@ -304,8 +333,11 @@ fn main() {
             generate(Path::new(dir), mb).expect("generate the corpus");
         }
         (Some("code"), Some(dir), None) => code(Path::new(dir)),
+        (Some("dump"), Some(dir), Some(codebook)) => dump(Path::new(dir), Path::new(codebook)),
         _ => {
-            eprintln!("usage: bench generate DIR MEGABYTES | bench code DIR");
+            eprintln!(
+                "usage: bench generate DIR MEGABYTES | bench code DIR | bench dump DIR CODEBOOK"
+            );
             std::process::exit(2);
         }
     }

@@ -21,7 +21,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use strand_codebook::{Codebook, Matcher, NegatedPolicy, Speakers};
-use strand_transcript::{segments, Corpus, Role, Segment, Transcript, Unit};
+use strand_transcript::{segment_id, turn_spans, Corpus, Role, Segment, Transcript, Unit};
 
 /// Why a coding was made: the rule that fired and what it matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +132,9 @@ fn listens(speakers: Speakers, role: Role) -> bool {
 
 /// A codebook compiled for coding.
 pub struct Coder<'c> {
-    codebook: &'c Codebook,
+    /// Coding borrows nothing from the codebook after compiling it; the
+    /// lifetime is kept so that the type need not change if it does.
+    codebook: std::marker::PhantomData<&'c Codebook>,
     matcher: Matcher,
     unit: Unit,
     /// Per code, the unit it applies to.
@@ -142,12 +144,18 @@ pub struct Coder<'c> {
     /// Code ids, shared by every coding of each code.
     code_ids: Vec<Arc<str>>,
     coder: Arc<str>,
+    /// Per code: where its negated matches go (`None`: ignored).
+    negated_to: Vec<Option<usize>>,
+    /// Per unit in `units`, per role (interviewer, participant): whether
+    /// any rule of a code at that unit listens to that role. A turn no rule
+    /// listens to is not cut into segments at all.
+    listened: Vec<[bool; 2]>,
 }
 
 impl<'c> Coder<'c> {
     pub fn new(codebook: &'c Codebook) -> Coder<'c> {
-        Coder {
-            codebook,
+        let mut coder = Coder {
+            codebook: std::marker::PhantomData,
             matcher: Matcher::new(codebook),
             // The codebook crate checked the unit against the same names.
             unit: Unit::from_str(&codebook.unit).unwrap_or_default(),
@@ -170,7 +178,33 @@ impl<'c> Coder<'c> {
                 .map(|c| Arc::from(c.id.as_str()))
                 .collect(),
             coder: Arc::from(format!("auto:{}", codebook.short_hash())),
-        }
+            negated_to: codebook
+                .codes
+                .iter()
+                .enumerate()
+                .map(|(i, code)| match &code.negated {
+                    NegatedPolicy::Keep => Some(i),
+                    NegatedPolicy::Ignore => None,
+                    NegatedPolicy::Recode(other) => {
+                        codebook.codes.iter().position(|c| &c.id == other)
+                    }
+                })
+                .collect(),
+            listened: Vec::new(),
+        };
+        coder.listened = coder
+            .units
+            .iter()
+            .map(|&unit| {
+                [Role::Interviewer, Role::Participant].map(|role| {
+                    codebook.codes.iter().enumerate().any(|(i, code)| {
+                        coder.code_units[i] == unit
+                            && code.rules.iter().any(|r| listens(r.speakers, role))
+                    })
+                })
+            })
+            .collect();
+        coder
     }
 
     pub fn unit(&self) -> Unit {
@@ -206,15 +240,43 @@ impl<'c> Coder<'c> {
         Ok(())
     }
 
-    /// Codes one transcript.
     /// Codes one transcript: each unit the codebook uses, its codes on that
     /// unit's segments, the codebook's own unit first.
+    ///
+    /// This gives what [`Coder::code_segment`] gives for each of
+    /// [`segments`](strand_transcript::segments) in turn (a test holds the
+    /// two together), faster: turns that no rule listens to are skipped,
+    /// segments are cut as bare ranges into one buffer, and a segment's id
+    /// is written only if it gets a coding.
     pub fn code_transcript<S: Sink>(&self, t: &Transcript, sink: &mut S) -> Result<(), S::Error> {
         let names = Names::new(t);
-        for &unit in &self.units {
-            for segment in segments(t, unit) {
-                for coding in self.code_segment_named(t, &segment, &names) {
-                    sink.coding(coding)?;
+        let mut spans = Vec::new();
+        let mut codings = Vec::new();
+        for (u, &unit) in self.units.iter().enumerate() {
+            for turn in &t.turns {
+                if !self.listened[u][(turn.role == Role::Participant) as usize] {
+                    continue;
+                }
+                spans.clear();
+                turn_spans(&t.text, turn, unit, &mut spans);
+                let speaker = names.speaker(&turn.speaker);
+                for (i, span) in spans.iter().enumerate() {
+                    self.code_span(t, span, turn.role, unit, &names, &speaker, &mut codings);
+                    if codings.is_empty() {
+                        continue;
+                    }
+                    // The id is written once and moved into the last coding.
+                    let id = segment_id(&t.id, turn.number, unit, i);
+                    let n = codings.len();
+                    let mut drain = codings.drain(..);
+                    for (_, mut coding) in drain.by_ref().take(n - 1) {
+                        coding.segment = id.clone();
+                        sink.coding(coding)?;
+                    }
+                    if let Some((_, mut coding)) = drain.next() {
+                        coding.segment = id;
+                        sink.coding(coding)?;
+                    }
                 }
             }
         }
@@ -264,60 +326,90 @@ impl<'c> Coder<'c> {
     /// The codings of one segment, sorted by code order in the codebook,
     /// at most one per code.
     pub fn code_segment(&self, t: &Transcript, segment: &Segment) -> Vec<Coding> {
-        self.code_segment_named(t, segment, &Names::new(t))
+        let names = Names::new(t);
+        let speaker = names.speaker(&t.turns[segment.turn - 1].speaker);
+        let unit = Self::unit_of_segment(segment);
+        let mut codings = Vec::new();
+        self.code_span(
+            t,
+            &segment.span,
+            segment.role,
+            unit,
+            &names,
+            &speaker,
+            &mut codings,
+        );
+        codings
+            .into_iter()
+            .map(|(_, coding)| Coding {
+                segment: segment.id.clone(),
+                ..coding
+            })
+            .collect()
     }
 
-    /// [`Coder::code_segment`] with the document's shared names made once.
-    /// at most one per code.
-    fn code_segment_named(&self, t: &Transcript, segment: &Segment, names: &Names) -> Vec<Coding> {
-        let text = segment.text(t);
-        let role = segment.role;
-        let listens = |s: Speakers| listens(s, role);
-        let speaker = names.speaker(&t.turns[segment.turn - 1].speaker);
-        let mut out: Vec<(usize, Coding)> = Vec::new();
-        let unit = Self::unit_of_segment(segment);
-        for m in self
-            .matcher
-            .find_where(text, listens, |c| self.code_units[c] == unit)
-        {
-            let code = &self.codebook.codes[m.code];
-            let target = match (&code.negated, m.negated) {
-                (_, false) | (NegatedPolicy::Keep, true) => m.code,
-                (NegatedPolicy::Ignore, true) => continue,
-                (NegatedPolicy::Recode(other), true) => {
-                    match self.codebook.codes.iter().position(|c| &c.id == other) {
-                        Some(i) => i,
-                        None => continue,
+    /// The codings of the segment at `span` of a turn by `role`, at most
+    /// one per code, sorted by code order, into `out` (cleared first) beside
+    /// their codes' indices, with their segment ids left empty for the
+    /// caller to fill in.
+    #[allow(clippy::too_many_arguments)]
+    fn code_span(
+        &self,
+        t: &Transcript,
+        span: &Range<usize>,
+        role: Role,
+        unit: Unit,
+        names: &Names,
+        speaker: &Arc<str>,
+        out: &mut Vec<(usize, Coding)>,
+    ) {
+        out.clear();
+        let text = &t.text[span.clone()];
+        self.matcher.each_match_where(
+            text,
+            |s| listens(s, role),
+            |c| self.code_units[c] == unit,
+            |m| {
+                let target = if m.negated {
+                    match self.negated_to[m.code] {
+                        Some(target) => target,
+                        None => return,
+                    }
+                } else {
+                    m.code
+                };
+                // A recoded negation may land on a code that also matched
+                // directly; the direct, positive evidence wins.
+                let existing = out.iter().position(|(i, _)| *i == target);
+                if let Some(k) = existing {
+                    let replaces = out[k].1.evidence.negated && !m.negated;
+                    if !replaces {
+                        return;
                     }
                 }
-            };
-            let coding = Coding {
-                document: names.document.clone(),
-                segment: segment.id.clone(),
-                segment_span: segment.span.clone(),
-                speaker: speaker.clone(),
-                code: self.code_ids[target].clone(),
-                recoded_from: (target != m.code).then(|| self.code_ids[m.code].clone()),
-                coder: self.coder.clone(),
-                evidence: Evidence {
-                    rule: m.rule,
-                    pattern: m.pattern,
-                    span: segment.span.start + m.span.start..segment.span.start + m.span.end,
-                    negated: m.negated,
-                },
-            };
-            // A recoded negation may land on a code that also matched
-            // directly; the direct, positive evidence wins.
-            match out.iter_mut().find(|(i, _)| *i == target) {
-                Some((_, existing)) if existing.evidence.negated && !coding.evidence.negated => {
-                    *existing = coding
+                let coding = Coding {
+                    document: names.document.clone(),
+                    segment: String::new(),
+                    segment_span: span.clone(),
+                    speaker: speaker.clone(),
+                    code: self.code_ids[target].clone(),
+                    recoded_from: (target != m.code).then(|| self.code_ids[m.code].clone()),
+                    coder: self.coder.clone(),
+                    evidence: Evidence {
+                        rule: m.rule,
+                        pattern: m.pattern,
+                        span: span.start + m.span.start..span.start + m.span.end,
+                        negated: m.negated,
+                    },
+                };
+                match existing {
+                    Some(k) => out[k].1 = coding,
+                    None => out.push((target, coding)),
                 }
-                Some(_) => {}
-                None => out.push((target, coding)),
-            }
-        }
+            },
+        );
+        // Matches come in code order; recoding can break it.
         out.sort_by_key(|(i, _)| *i);
-        out.into_iter().map(|(_, c)| c).collect()
     }
 }
 
@@ -387,5 +479,133 @@ any = ["cost"]
         );
         assert!(codings.iter().all(|c| &*c.speaker == "P01"));
         assert_eq!(&*codings[0].coder, format!("auto:{}", cb.short_hash()));
+    }
+
+    /// The simple path the fast one must agree with: every segment of
+    /// every unit, coded one by one.
+    fn simple(coder: &Coder, t: &Transcript) -> Vec<Coding> {
+        coder
+            .units
+            .iter()
+            .flat_map(|&unit| strand_transcript::segments(t, unit))
+            .flat_map(|segment| coder.code_segment(t, &segment))
+            .collect()
+    }
+
+    #[test]
+    fn code_transcript_agrees_with_coding_each_segment() {
+        const TERMS: &[&str] = &[
+            "cost",
+            "cost*",
+            "co*",
+            "study leave",
+            "leave",
+            "train*",
+            "manager",
+            "pay for",
+            "supportive",
+            "never there",
+        ];
+        const WORDS: &[&str] = &[
+            "cost",
+            "Costs",
+            "study",
+            "leave",
+            "training",
+            "manager",
+            "pay",
+            "for",
+            "supportive",
+            "never",
+            "there",
+            "not",
+            "no",
+            "but",
+            "Dr.",
+            "e.g.",
+            "it",
+            "was",
+            "fine",
+            "caf\u{e9}",
+        ];
+        let mut x: u64 = 0x0DDB_1A5E_5BAD_5EED;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let (mut transcripts, mut coded) = (0, 0);
+        for _ in 0..150 {
+            let mut toml = format!(
+                "name = \"t\"\nunit = \"{}\"\n",
+                ["sentence", "paragraph", "turn"][next(3)]
+            );
+            let codes = 1 + next(5);
+            for code in 0..codes {
+                toml.push_str(&format!("[[code]]\nid = \"c{code}\"\nlabel = \"C\"\n"));
+                if next(3) == 0 {
+                    let unit = ["sentence", "paragraph", "turn"][next(3)];
+                    toml.push_str(&format!("unit = \"{unit}\"\n"));
+                }
+                match next(4) {
+                    0 => toml.push_str("negated = \"keep\"\n"),
+                    1 if codes > 1 => {
+                        let other = (code + 1 + next(codes - 1)) % codes;
+                        toml.push_str(&format!("negated = \"c{other}\"\n"))
+                    }
+                    _ => {}
+                }
+                for _ in 0..next(3) {
+                    let any: Vec<String> = (0..1 + next(3))
+                        .map(|_| format!("\"{}\"", TERMS[next(TERMS.len())]))
+                        .collect();
+                    toml.push_str(&format!("[[code.rule]]\nany = [{}]\n", any.join(", ")));
+                    if next(4) == 0 {
+                        toml.push_str(&format!("with = [\"{}\"]\n", TERMS[next(TERMS.len())]));
+                    }
+                    if next(4) == 0 {
+                        toml.push_str("speakers = \"any\"\n");
+                    } else if next(6) == 0 {
+                        toml.push_str("speakers = \"interviewer\"\n");
+                    }
+                }
+            }
+            let cb = Codebook::parse(Path::new("cb.toml"), &toml)
+                .unwrap_or_else(|e| panic!("{toml}\n{e}"));
+            let coder = Coder::new(&cb);
+            for _ in 0..10 {
+                let mut text = String::new();
+                for turn in 0..1 + next(6) {
+                    text.push_str(if turn % 2 == 0 {
+                        "Interviewer: "
+                    } else {
+                        "P01: "
+                    });
+                    for _ in 0..1 + next(3) {
+                        for w in 0..1 + next(14) {
+                            if w > 0 {
+                                text.push(' ');
+                            }
+                            text.push_str(WORDS[next(WORDS.len())]);
+                            text.push_str(["", "", "", ",", ".", "?"][next(6)]);
+                        }
+                        text.push_str(["\n\n", ". ", " "][next(3)]);
+                    }
+                    text.push('\n');
+                }
+                let t = strand_transcript::parse_transcript(Path::new("P01.txt"), text.clone())
+                    .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+                let mut fast: Vec<Coding> = Vec::new();
+                coder.code_transcript(&t, &mut fast).unwrap();
+                assert_eq!(fast, simple(&coder, &t), "{toml}\n{text:?}");
+                transcripts += 1;
+                coded += fast.len();
+            }
+        }
+        assert!(
+            coded > transcripts,
+            "{coded} codings in {transcripts} transcripts"
+        );
     }
 }

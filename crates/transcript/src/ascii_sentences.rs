@@ -24,7 +24,7 @@ enum Cat {
     Other,
 }
 
-fn cat(b: u8) -> Cat {
+const fn cat(b: u8) -> Cat {
     match b {
         b'\r' => Cat::Cr,
         b'\n' => Cat::Lf,
@@ -40,28 +40,68 @@ fn cat(b: u8) -> Cat {
     }
 }
 
+/// Every byte's category, looked up rather than matched: sentence
+/// boundaries are found for every byte of every coded turn.
+static CATS: [Cat; 256] = {
+    let mut t = [Cat::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = cat(b as u8);
+        b += 1;
+    }
+    t
+};
+
+/// Bytes at which a sentence may end: terminators and paragraph
+/// separators. Every other byte is skipped without looking further.
+static MAY_END: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t
+};
+
 fn is_para_sep(c: Cat) -> bool {
     matches!(c, Cat::Cr | Cat::Lf)
 }
 
 /// Start offsets of the sentences of an ASCII `text` after the first,
 /// as UAX #29 places them.
+#[cfg(test)]
 pub fn boundaries(text: &str) -> Vec<usize> {
-    debug_assert!(text.is_ascii());
-    let cats: Vec<Cat> = text.bytes().map(cat).collect();
-    let n = cats.len();
     let mut out = Vec::new();
+    each_boundary(text, |at| out.push(at));
+    out
+}
+
+/// [`boundaries`], each passed to `found` in order as it is found, so
+/// that a caller cutting many paragraphs need not allocate for each.
+pub fn each_boundary(text: &str, mut found: impl FnMut(usize)) {
+    debug_assert!(text.is_ascii());
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let cats = |i: usize| CATS[bytes[i] as usize];
     let mut push = |at: usize| {
         if at < n {
-            out.push(at);
+            found(at);
         }
     };
     let mut i = 0;
     while i < n {
-        match cats[i] {
+        // Most bytes cannot end a sentence: skip them in a tight loop.
+        while i < n && !MAY_END[bytes[i] as usize] {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
+        match cats(i) {
             // SB3, SB4: a paragraph separator ends a sentence; CR LF is one.
             Cat::Cr => {
-                let end = if i + 1 < n && cats[i + 1] == Cat::Lf {
+                let end = if i + 1 < n && cats(i + 1) == Cat::Lf {
                     i + 2
                 } else {
                     i + 1
@@ -77,20 +117,20 @@ pub fn boundaries(text: &str) -> Vec<usize> {
                 let j = i + 1;
                 if term == Cat::ATerm && j < n {
                     // SB6: "3.5"; SB7: "U.S.A".
-                    if cats[j] == Cat::Numeric
-                        || (cats[j] == Cat::Upper
+                    if cats(j) == Cat::Numeric
+                        || (cats(j) == Cat::Upper
                             && i > 0
-                            && matches!(cats[i - 1], Cat::Upper | Cat::Lower))
+                            && matches!(cats(i - 1), Cat::Upper | Cat::Lower))
                     {
                         i = j;
                         continue;
                     }
                 }
                 let mut k = j;
-                while k < n && cats[k] == Cat::Close {
+                while k < n && cats(k) == Cat::Close {
                     k += 1;
                 }
-                while k < n && cats[k] == Cat::Sp {
+                while k < n && cats(k) == Cat::Sp {
                     k += 1;
                 }
                 // SB8: "e.g. the": no break when a lower-case letter comes
@@ -99,26 +139,26 @@ pub fn boundaries(text: &str) -> Vec<usize> {
                     let mut m = k;
                     while m < n
                         && !matches!(
-                            cats[m],
+                            cats(m),
                             Cat::Lower | Cat::Upper | Cat::Cr | Cat::Lf | Cat::ATerm | Cat::STerm
                         )
                     {
                         m += 1;
                     }
-                    if m < n && cats[m] == Cat::Lower {
+                    if m < n && cats(m) == Cat::Lower {
                         i = k;
                         continue;
                     }
                 }
                 // SB8a: a continuation or another terminator follows.
-                if k < n && matches!(cats[k], Cat::SContinue | Cat::ATerm | Cat::STerm) {
+                if k < n && matches!(cats(k), Cat::SContinue | Cat::ATerm | Cat::STerm) {
                     i = k;
                     continue;
                 }
                 // SB9-SB11: the sentence takes its closing marks, spaces and
                 // one paragraph separator with it, then breaks.
-                if k < n && is_para_sep(cats[k]) {
-                    k += if cats[k] == Cat::Cr && k + 1 < n && cats[k + 1] == Cat::Lf {
+                if k < n && is_para_sep(cats(k)) {
+                    k += if cats(k) == Cat::Cr && k + 1 < n && cats(k + 1) == Cat::Lf {
                         2
                     } else {
                         1
@@ -127,10 +167,10 @@ pub fn boundaries(text: &str) -> Vec<usize> {
                 push(k);
                 i = k;
             }
+            // Only terminators and separators get past the skip above.
             _ => i += 1,
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -75,28 +75,45 @@ impl Segment {
 /// Segments a transcript at `unit`, in document order.
 pub fn segments(transcript: &Transcript, unit: Unit) -> Vec<Segment> {
     let mut out = Vec::new();
+    let mut spans = Vec::new();
     for turn in &transcript.turns {
-        let make = |suffix: String, span: Range<usize>| Segment {
-            id: format!("{}:t{}{}", transcript.id, turn.number, suffix),
-            turn: turn.number,
-            role: turn.role,
-            span,
-        };
-        match unit {
-            Unit::Turn => out.push(make(String::new(), turn.span())),
-            Unit::Paragraph => {
-                for (i, p) in turn.paragraphs.iter().enumerate() {
-                    out.push(make(format!(".p{}", i + 1), p.clone()));
-                }
-            }
-            Unit::Sentence => {
-                for (i, s) in sentences(&transcript.text, turn).into_iter().enumerate() {
-                    out.push(make(format!(".s{}", i + 1), s));
-                }
-            }
+        turn_spans(&transcript.text, turn, unit, &mut spans);
+        for (i, span) in spans.drain(..).enumerate() {
+            out.push(Segment {
+                id: segment_id(&transcript.id, turn.number, unit, i),
+                turn: turn.number,
+                role: turn.role,
+                span,
+            });
         }
     }
     out
+}
+
+/// The stable id of the `index`th (0-based) segment at `unit` of turn
+/// `turn` of document `document`: what [`segments`] puts in
+/// [`Segment::id`]. A coder that builds ids only for the segments it codes
+/// uses this, so the two cannot disagree.
+pub fn segment_id(document: &str, turn: usize, unit: Unit, index: usize) -> String {
+    match unit {
+        Unit::Turn => format!("{document}:t{turn}"),
+        Unit::Paragraph => format!("{document}:t{turn}.p{}", index + 1),
+        Unit::Sentence => format!("{document}:t{turn}.s{}", index + 1),
+    }
+}
+
+/// Appends to `out` the byte ranges in `text` of one turn's segments at
+/// `unit`, in order: the spans of [`segments`] without their ids.
+///
+/// A coder visits millions of segments and codes a fraction of them;
+/// cutting a turn into bare ranges in a buffer it reuses, and naming only
+/// the segments that get a coding, keeps allocation out of the loop.
+pub fn turn_spans(text: &str, turn: &Turn, unit: Unit, out: &mut Vec<Range<usize>>) {
+    match unit {
+        Unit::Turn => out.push(turn.span()),
+        Unit::Paragraph => out.extend(turn.paragraphs.iter().cloned()),
+        Unit::Sentence => sentences(text, turn, out),
+    }
 }
 
 /// Abbreviations after which a full stop does not end a sentence, lower case.
@@ -104,37 +121,44 @@ const ABBREVIATIONS: &[&str] = &[
     "dr", "mr", "mrs", "ms", "st", "prof", "e.g", "i.e", "eg", "ie", "vs", "no", "approx", "cf",
 ];
 
-/// Sentences of a turn: Unicode sentence boundaries (UAX #29), then merged
-/// back where the boundary follows an abbreviation such as "Dr." or "e.g.",
-/// which UAX #29 splits when a capital letter follows.
-fn sentences(text: &str, turn: &Turn) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
+/// Sentences of a turn, appended to `out`: Unicode sentence boundaries
+/// (UAX #29), then merged back where the boundary follows an abbreviation
+/// such as "Dr." or "e.g.", which UAX #29 splits when a capital letter
+/// follows.
+fn sentences(text: &str, turn: &Turn, out: &mut Vec<Range<usize>>) {
+    // Merging never reaches back before this turn's first sentence.
+    let first = out.len();
     for para in &turn.paragraphs {
         let mut merge_next = false;
         let body = &text[para.clone()];
-        // The same UAX #29 boundaries either way; the ASCII path is faster.
-        let pieces: Vec<(usize, &str)> = if body.is_ascii() {
-            let cuts = crate::ascii_sentences::boundaries(body);
-            let starts = std::iter::once(0).chain(cuts.iter().copied());
-            let ends = cuts.iter().copied().chain(std::iter::once(body.len()));
-            starts.zip(ends).map(|(a, b)| (a, &body[a..b])).collect()
-        } else {
-            body.split_sentence_bound_indices().collect()
-        };
-        for (at, s) in pieces {
+        let mut piece = |at: usize, end: usize| {
+            let s = &body[at..end];
             let start = para.start + at + (s.len() - s.trim_start().len());
             let end = para.start + at + s.trim_end().len();
             if start >= end {
-                continue;
+                return;
             }
+            let ours = out.len() > first;
             match out.last_mut() {
-                Some(prev) if merge_next => prev.end = end,
+                Some(prev) if merge_next && ours => prev.end = end,
                 _ => out.push(start..end),
             }
             merge_next = ends_with_abbreviation(&text[start..end]);
+        };
+        // The same UAX #29 boundaries either way; the ASCII path is faster.
+        if body.is_ascii() {
+            let mut at = 0;
+            crate::ascii_sentences::each_boundary(body, |cut| {
+                piece(at, cut);
+                at = cut;
+            });
+            piece(at, body.len());
+        } else {
+            for (at, s) in body.split_sentence_bound_indices() {
+                piece(at, at + s.len());
+            }
         }
     }
-    out
 }
 
 fn ends_with_abbreviation(sentence: &str) -> bool {
@@ -189,5 +213,79 @@ mod tests {
         );
         assert_eq!(texts(&t, Unit::Turn)[1].0, "P01:t2");
         assert_eq!(segments(&t, Unit::Turn)[1].role, Role::Participant);
+    }
+
+    /// The simple path the fast one must agree with: unicode-segmentation
+    /// for every paragraph, ASCII or not, a vector per turn.
+    fn reference_sentences(text: &str, turn: &Turn) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for para in &turn.paragraphs {
+            let mut merge_next = false;
+            for (at, s) in text[para.clone()].split_sentence_bound_indices() {
+                let start = para.start + at + (s.len() - s.trim_start().len());
+                let end = para.start + at + s.trim_end().len();
+                if start >= end {
+                    continue;
+                }
+                match out.last_mut() {
+                    Some(prev) if merge_next => prev.end = end,
+                    _ => out.push(start..end),
+                }
+                merge_next = ends_with_abbreviation(&text[start..end]);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn turn_spans_agree_with_unicode_segmentation_on_random_turns() {
+        const WORDS: &[&str] = &[
+            "a",
+            "Dr.",
+            "e.g.",
+            "No.",
+            "cost",
+            "Level",
+            "3.5",
+            "U.S.A.",
+            "caf\u{e9}",
+            "ok!",
+            "why?",
+            "(so)",
+            "\"yes.\"",
+            "...",
+            "-",
+            "well,",
+            "St.",
+            "\u{2019}",
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        for _ in 0..1_000 {
+            let mut text = String::from("Interviewer: Go on.\nP01: ");
+            for _ in 0..1 + next(3) {
+                for w in 0..1 + next(12) {
+                    if w > 0 {
+                        text.push_str([" ", " ", " ", "  ", "\t"][next(5)]);
+                    }
+                    text.push_str(WORDS[next(WORDS.len())]);
+                }
+                text.push_str(["\n\n", " ", ". "][next(3)]);
+            }
+            text.push('\n');
+            let Ok(t) = crate::parse_transcript(Path::new("P01.txt"), text.clone()) else {
+                continue;
+            };
+            for turn in &t.turns {
+                let mut spans = Vec::new();
+                turn_spans(&t.text, turn, Unit::Sentence, &mut spans);
+                assert_eq!(spans, reference_sentences(&t.text, turn), "{text:?}");
+            }
+        }
     }
 }
