@@ -93,6 +93,7 @@ fn same(word: &str, target: &str) -> bool {
     }
 }
 
+#[cfg(test)]
 fn ends_with_nt(word: &str) -> bool {
     let mut tail = word.chars().rev().map(|c| {
         if c == '\u{2019}' {
@@ -104,30 +105,89 @@ fn ends_with_nt(word: &str) -> bool {
     tail.next() == Some('t') && tail.next() == Some('\'') && tail.next() == Some('n')
 }
 
-/// A word's role, found by lower-casing it into a small buffer and
-/// matching: this runs for every word of every segment with a match, so it
-/// must not allocate, hash or scan the word lists.
+/// A word's role. This runs for every word of every segment with a
+/// match, so it works on bytes: the "n't" ending first, then, only for a
+/// word whose first letter and length some listed word has, a lower-cased
+/// copy in a small buffer matched against the lists. No listed word has
+/// an apostrophe or a letter beyond ASCII, so other words are `Other`
+/// without a look at the lists.
 fn role(word: &str) -> Role {
-    let mut buf = [0u8; 12];
-    let mut n = 0;
-    for c in word.chars() {
-        let c = if c == '\u{2019}' { '\'' } else { c };
-        if !c.is_ascii() || n == buf.len() {
-            return if ends_with_nt(word) {
-                Role::Trigger
-            } else {
-                Role::Other
-            };
+    let w = word.as_bytes();
+    let n = w.len();
+    if n >= 3 && w[n - 1] | 0x20 == b't' {
+        // The apostrophe before the `t`: straight, or curly (three bytes).
+        let apostrophe = if w[n - 2] == b'\'' {
+            Some(n - 2)
+        } else if n >= 5 && w[n - 4..n - 1] == *"\u{2019}".as_bytes() {
+            Some(n - 4)
+        } else {
+            None
+        };
+        if let Some(k) = apostrophe {
+            if k >= 1 && w[k - 1] | 0x20 == b'n' {
+                return Role::Trigger;
+            }
         }
-        buf[n] = c.to_ascii_lowercase() as u8;
-        n += 1;
     }
-    let w = &buf[..n];
-    if w.len() >= 3 && &w[w.len() - 3..] == b"n't" {
-        return Role::Trigger;
+    if n > LONGEST_LISTED || LISTED_LENGTHS[(w[0] | 0x20) as usize] & (1 << n) == 0 {
+        return Role::Other;
     }
-    listed_role(w)
+    let mut buf = [0u8; LONGEST_LISTED];
+    for (to, from) in buf.iter_mut().zip(w) {
+        *to = from.to_ascii_lowercase();
+    }
+    listed_role(&buf[..n])
 }
+
+/// The longest word in the lists.
+const LONGEST_LISTED: usize = 9;
+
+/// Per lower-case first letter, the lengths (as bits) of the listed words
+/// starting with it: most words are ruled out by this alone.
+static LISTED_LENGTHS: [u16; 256] = {
+    const LISTED: &[&str] = &[
+        "no",
+        "not",
+        "never",
+        "nobody",
+        "nothing",
+        "none",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "hardly",
+        "barely",
+        "rarely",
+        "but",
+        "however",
+        "although",
+        "though",
+        "except",
+        "yet",
+        "whereas",
+        "apart",
+        "problem",
+        "problems",
+        "issue",
+        "issues",
+        "barrier",
+        "difficult",
+        "hard",
+        "bother",
+        "worry",
+        "concern",
+        "factor",
+    ];
+    let mut t = [0u16; 256];
+    let mut i = 0;
+    while i < LISTED.len() {
+        let w = LISTED[i].as_bytes();
+        t[w[0] as usize] |= 1 << w.len();
+        i += 1;
+    }
+    t
+};
 
 /// The role the word lists above give a lower-case ASCII word. A `match`
 /// on the bytes compiles to a dispatch on length and a few comparisons,
@@ -207,36 +267,50 @@ impl<'t> Scope<'t> {
             role: role(&text[span.clone()]),
             span,
         };
-        // The start of the word being read, if one is.
-        let mut start: Option<usize> = None;
-        let mut i = 0;
-        while i < bytes.len() {
+        let class_at = |i: usize| -> (Char, usize) {
             let b = bytes[i];
-            let (class, len) = if b < 0x80 {
+            if b < 0x80 {
                 (ASCII_CLASS[b as usize], 1)
             } else {
                 let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
                 (char_class(c), c.len_utf8())
-            };
-            let wordish = class == Char::Word || (class == Char::Apostrophe && start.is_some());
-            match (wordish, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    words.push(word(s..i));
-                    start = None;
+            }
+        };
+        let mut i = 0;
+        while i < bytes.len() {
+            let (class, len) = class_at(i);
+            match class {
+                // A word: alphanumeric characters and the apostrophes among
+                // and after them, read in one go.
+                Char::Word => {
+                    let start = i;
+                    i += len;
+                    while i < bytes.len() {
+                        let b = bytes[i];
+                        if b < 0x80 {
+                            if !matches!(ASCII_CLASS[b as usize], Char::Word | Char::Apostrophe) {
+                                break;
+                            }
+                            i += 1;
+                        } else {
+                            let (class, len) = class_at(i);
+                            if !matches!(class, Char::Word | Char::Apostrophe) {
+                                break;
+                            }
+                            i += len;
+                        }
+                    }
+                    words.push(word(start..i));
                 }
-                _ => {}
+                Char::Break => {
+                    words.push(Word {
+                        span: i..i,
+                        role: Role::Break,
+                    });
+                    i += len;
+                }
+                Char::Apostrophe | Char::Other => i += len,
             }
-            if class == Char::Break {
-                words.push(Word {
-                    span: i..i,
-                    role: Role::Break,
-                });
-            }
-            i += len;
-        }
-        if let Some(s) = start {
-            words.push(word(s..text.len()));
         }
         Scope { text, words }
     }
