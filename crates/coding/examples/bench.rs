@@ -4,6 +4,9 @@
 //! transcripts (deterministic: the same size gives the same bytes) and a
 //! 30-code, 500-term codebook beside it. `bench code DIR` reads the corpus
 //! and codes it, printing throughput in MB/s of transcript text.
+//! `bench profile DIR [TIMES]` codes it TIMES times and prints only the
+//! number of codings, for profilers; `bench dump DIR CODEBOOK` prints every
+//! coding, to compare two builds.
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
@@ -296,6 +299,20 @@ fn code(dir: &Path) {
     );
 }
 
+/// Loads a corpus once and codes it `times` times, nothing else: for
+/// profilers (`perf record`, `valgrind --tool=callgrind`), whose figures
+/// are then mostly coding.
+fn profile(dir: &Path, times: usize) {
+    let corpus = Corpus::load(dir, || {}).unwrap_or_else(|e| panic!("{e}"));
+    let codebook = Codebook::read(&dir.join("codebook.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let coder = Coder::new(&codebook);
+    for _ in 0..times {
+        let mut count = Count(0);
+        let Ok(()) = coder.code_corpus(&corpus, &mut count);
+        println!("{} codings", count.0);
+    }
+}
+
 /// Every coding of a corpus, one per line, to compare two builds' codings
 /// byte for byte (`bench dump DIR CODEBOOK > codings.tsv`).
 fn dump(dir: &Path, codebook: &Path) {
@@ -333,10 +350,14 @@ fn main() {
             generate(Path::new(dir), mb).expect("generate the corpus");
         }
         (Some("code"), Some(dir), None) => code(Path::new(dir)),
+        (Some("profile"), Some(dir), times) => profile(
+            Path::new(dir),
+            times.map_or(5, |t| t.parse().expect("TIMES is a number")),
+        ),
         (Some("dump"), Some(dir), Some(codebook)) => dump(Path::new(dir), Path::new(codebook)),
         _ => {
             eprintln!(
-                "usage: bench generate DIR MEGABYTES | bench code DIR | bench dump DIR CODEBOOK"
+                "usage: bench generate DIR MEGABYTES | bench code DIR | bench profile DIR [TIMES] | bench dump DIR CODEBOOK"
             );
             std::process::exit(2);
         }

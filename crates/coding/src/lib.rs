@@ -92,23 +92,39 @@ impl Sink for Vec<Coding> {
 }
 
 /// A document's id and speaker labels, made once per document and shared
-/// by its codings.
+/// by its codings, with the code ids and coder name they point to.
 struct Names {
     document: Arc<str>,
     speakers: Vec<(String, Arc<str>)>,
+    codes: Vec<Arc<str>>,
+    coder: Arc<str>,
 }
 
 impl Names {
-    fn new(t: &Transcript) -> Names {
+    /// Names for `t`. With `own_copies`, the code ids and coder name are
+    /// copied for this document rather than shared with every other: the
+    /// reference counts of shared names would be updated by every thread
+    /// for every coding, and a count that two cores keep taking from each
+    /// other is many times slower to update than one that stays put.
+    fn new(t: &Transcript, coder: &Coder, own_copies: bool) -> Names {
         let mut speakers: Vec<(String, Arc<str>)> = Vec::new();
         for turn in &t.turns {
             if !speakers.iter().any(|(s, _)| *s == turn.speaker) {
                 speakers.push((turn.speaker.clone(), Arc::from(turn.speaker.as_str())));
             }
         }
+        let copy = |name: &Arc<str>| {
+            if own_copies {
+                Arc::from(&**name)
+            } else {
+                name.clone()
+            }
+        };
         Names {
             document: Arc::from(t.id.as_str()),
             speakers,
+            codes: coder.code_ids.iter().map(copy).collect(),
+            coder: copy(&coder.coder),
         }
     }
 
@@ -249,7 +265,7 @@ impl<'c> Coder<'c> {
     /// segments are cut as bare ranges into one buffer, and a segment's id
     /// is written only if it gets a coding.
     pub fn code_transcript<S: Sink>(&self, t: &Transcript, sink: &mut S) -> Result<(), S::Error> {
-        let names = Names::new(t);
+        let names = Names::new(t, self, true);
         let mut spans = Vec::new();
         let mut codings = Vec::new();
         for (u, &unit) in self.units.iter().enumerate() {
@@ -326,7 +342,7 @@ impl<'c> Coder<'c> {
     /// The codings of one segment, sorted by code order in the codebook,
     /// at most one per code.
     pub fn code_segment(&self, t: &Transcript, segment: &Segment) -> Vec<Coding> {
-        let names = Names::new(t);
+        let names = Names::new(t, self, false);
         let speaker = names.speaker(&t.turns[segment.turn - 1].speaker);
         let unit = Self::unit_of_segment(segment);
         let mut codings = Vec::new();
@@ -392,9 +408,9 @@ impl<'c> Coder<'c> {
                     segment: String::new(),
                     segment_span: span.clone(),
                     speaker: speaker.clone(),
-                    code: self.code_ids[target].clone(),
-                    recoded_from: (target != m.code).then(|| self.code_ids[m.code].clone()),
-                    coder: self.coder.clone(),
+                    code: names.codes[target].clone(),
+                    recoded_from: (target != m.code).then(|| names.codes[m.code].clone()),
+                    coder: names.coder.clone(),
                     evidence: Evidence {
                         rule: m.rule,
                         pattern: m.pattern,
