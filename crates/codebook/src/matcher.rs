@@ -99,22 +99,32 @@ struct Hit {
     slot: u32,
 }
 
-/// A rule's firing before its patterns are written out: only the firings
-/// that are kept get the string.
-#[derive(Debug, Clone)]
-struct Firing {
-    code: usize,
-    rule: usize,
-    span: Range<usize>,
+/// A code's rule firing on a piece of text, as
+/// [`Matcher::each_firing_where`] gives it: a [`CodeMatch`] whose patterns
+/// are not yet written out. A coder drops many firings (negated ones, by
+/// default), and a string for each would be made only to be freed;
+/// [`Matcher::pattern`] writes it for the ones that are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Firing {
+    /// Index of the code in [`Codebook::codes`].
+    pub code: usize,
+    /// Index of the rule within the code.
+    pub rule: usize,
+    /// As [`CodeMatch::span`].
+    pub span: Range<usize>,
+    pub negated: bool,
+    /// The `any` pattern that matched, and the `with` pattern if the rule
+    /// has a qualifier, by index within their parts.
     any: usize,
     with: Option<usize>,
-    negated: bool,
 }
 
 /// Buffers one thread reuses from text to text, so that a scan allocates
 /// nothing once they have grown.
 #[derive(Default)]
 struct Scratch {
+    /// Term matches as the trie finds them: (term, start, end).
+    terms: Vec<(u32, u32, u32)>,
     hits: Vec<Hit>,
     negations: Vec<u8>,
     words: Vec<Word>,
@@ -281,19 +291,20 @@ impl Matcher {
         applies: impl Fn(usize) -> bool,
     ) -> Vec<CodeMatch> {
         let mut out = Vec::new();
-        self.each_match_where(text, listens, applies, |m| out.push(m));
+        self.each_firing_where(text, listens, applies, |f| out.push(self.code_match(f)));
         out
     }
 
-    /// [`Matcher::find_where`], each match passed to `found` in code order
-    /// rather than collected: a coder asking about millions of segments
-    /// need not allocate a vector for each.
-    pub fn each_match_where(
+    /// [`Matcher::find_where`] without the patterns written out, each
+    /// firing passed to `found` in code order rather than collected: a
+    /// coder asking about millions of segments need not allocate a vector
+    /// for each, nor a pattern string for firings it drops.
+    pub fn each_firing_where(
         &self,
         text: &str,
         listens: impl Fn(Speakers) -> bool,
         applies: impl Fn(usize) -> bool,
-        mut found: impl FnMut(CodeMatch),
+        mut found: impl FnMut(Firing),
     ) {
         // The first firing of each code, replaced by its first non-negated
         // firing if the first was negated; a code's firings come together.
@@ -306,12 +317,12 @@ impl Matcher {
             }
             _ => {
                 if let Some(prev) = best.replace(firing) {
-                    found(self.code_match(prev));
+                    found(prev);
                 }
             }
         });
         if let Some(last) = best {
-            found(self.code_match(last));
+            found(last);
         }
     }
 
@@ -335,17 +346,23 @@ impl Matcher {
         out
     }
 
-    fn code_match(&self, f: Firing) -> CodeMatch {
+    /// The patterns that matched in a firing, as written
+    /// (`study leave + refus*`): [`CodeMatch::pattern`].
+    pub fn pattern(&self, f: &Firing) -> String {
         let info = &self.rules[f.code][f.rule];
-        let mut pattern = info.any[f.any].clone();
-        if let Some(w) = f.with {
-            pattern = format!("{pattern} + {}", info.with[w]);
+        match f.with {
+            Some(w) => format!("{} + {}", info.any[f.any], info.with[w]),
+            None => info.any[f.any].clone(),
         }
+    }
+
+    /// A firing with its patterns written out.
+    pub fn code_match(&self, f: Firing) -> CodeMatch {
         CodeMatch {
+            pattern: self.pattern(&f),
             code: f.code,
             rule: f.rule,
             span: f.span,
-            pattern,
             negated: f.negated,
         }
     }
@@ -360,6 +377,7 @@ impl Matcher {
     ) {
         with_scratch(|scratch| {
             let Scratch {
+                terms,
                 hits,
                 negations,
                 words,
@@ -367,12 +385,18 @@ impl Matcher {
             hits.clear();
             negations.clear();
             let bytes = text.as_bytes();
-            self.trie.each_match(text, |id, start, end| {
+            // First the bare scan, in a loop of its own, then the terms'
+            // uses: together, the scan's loop kept the uses' state in
+            // memory rather than registers.
+            terms.clear();
+            self.trie.matches(text, terms);
+            for &(id, start, end) in terms.iter() {
+                let (start, end) = (start as usize, end as usize);
                 let (stem, uses) = &self.literals[id as usize];
                 let end = if *stem {
                     end + word_len(text, end)
                 } else if starts_word(text, bytes, end) {
-                    return;
+                    continue;
                 } else {
                     end
                 };
@@ -391,7 +415,7 @@ impl Matcher {
                 if used {
                     negations.push(0);
                 }
-            });
+            }
             for (re, at) in &self.regexes {
                 if listens(at.speakers) && applies(at.code) {
                     hits.extend(re.find_iter(text).map(|m| Hit {
@@ -564,7 +588,9 @@ fn word_len(text: &str, at: usize) -> usize {
 /// when that state ends a term. State 0 is dead: its row is all zeros.
 struct Trie {
     classes: [u8; 256],
-    stride: usize,
+    /// A state's row starts at `state << shift`: rows are a power of two
+    /// long, so that finding one takes a shift, not a multiplication.
+    shift: u32,
     next: Vec<u32>,
     /// Per state: the range of `ids` holding the terms it ends, in term order.
     ends: Vec<Range<u32>>,
@@ -589,7 +615,8 @@ impl Trie {
                 count += 1;
             }
         }
-        let stride = count;
+        let shift = count.next_power_of_two().trailing_zeros();
+        let stride = 1 << shift;
         // The dead state and the root.
         let mut next = vec![0u32; 2 * stride];
         let mut ends: Vec<Vec<u32>> = vec![Vec::new(), Vec::new()];
@@ -627,7 +654,7 @@ impl Trie {
             .collect();
         Trie {
             classes,
-            stride,
+            shift,
             next,
             ends,
             ids,
@@ -637,9 +664,57 @@ impl Trie {
         }
     }
 
+    /// Appends `(term, start, end)` to `out` for every term matching in
+    /// `text` where the character before it, if any, is not alphanumeric:
+    /// by start, then end, then term. Texts are bounded by `u32` offsets,
+    /// which a segment always is.
+    fn matches(&self, text: &str, out: &mut Vec<(u32, u32, u32)>) {
+        let bytes = text.as_bytes();
+        if !self.word_starts_only || u32::try_from(bytes.len()).is_err() {
+            self.each_match(text, |id, start, end| {
+                out.push((id, start as u32, end as u32))
+            });
+            return;
+        }
+        let mut i = 0;
+        // Whether the character before `i` is alphanumeric.
+        let mut in_word = false;
+        while i < bytes.len() {
+            // Eight ASCII bytes at a time: their word starts as bits.
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                let chunk = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                if chunk & HIGH_BITS == 0 {
+                    let word = ascii_alphanumeric_bits(chunk);
+                    let mut starts = word & !((word << 1) | in_word as u64);
+                    while starts != 0 {
+                        self.walk(bytes, i + starts.trailing_zeros() as usize, out);
+                        starts &= starts - 1;
+                    }
+                    in_word = word & 0x80 != 0;
+                    i += 8;
+                    continue;
+                }
+            }
+            // A character at a time near non-ASCII text and at the end.
+            let b = bytes[i];
+            let (word, len) = if b < 0x80 {
+                (ASCII_WORD[b as usize], 1)
+            } else {
+                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            if word && !in_word {
+                self.walk(bytes, i, out);
+            }
+            in_word = word;
+            i += len;
+        }
+    }
+
     /// Calls `found(term, start, end)` for every term matching in `text`
     /// where the character before it, if any, is not alphanumeric: by
-    /// start, then end, then term.
+    /// start, then end, then term. The general form of [`Trie::matches`],
+    /// for terms that do not all start with a letter or digit.
     fn each_match(&self, text: &str, mut found: impl FnMut(u32, usize, usize)) {
         let bytes = text.as_bytes();
         let mut i = 0;
@@ -654,23 +729,46 @@ impl Trie {
                 (c.is_alphanumeric(), c.len_utf8())
             };
             if !in_word && (word || !self.word_starts_only) {
-                self.walk(bytes, i, &mut found);
+                self.walk_with(bytes, i, &mut found);
             }
             in_word = word;
             i += len;
-            // The rest of an ASCII word holds no match start.
-            if word {
-                while i < bytes.len() && bytes[i] < 0x80 && ASCII_WORD[bytes[i] as usize] {
-                    i += 1;
-                }
+        }
+    }
+
+    /// The terms matching from `start`, appended to `out`. Not inlined:
+    /// alone, its loop keeps everything it needs in registers.
+    #[inline]
+    fn walk(&self, bytes: &[u8], start: usize, out: &mut Vec<(u32, u32, u32)>) {
+        let (next, classes, shift) = (&self.next[..], &self.classes, self.shift);
+        let mut state = ROOT;
+        let mut i = start;
+        while i < bytes.len() {
+            let entry = next[(state << shift) | classes[bytes[i] as usize] as usize];
+            if entry == 0 {
+                return;
+            }
+            i += 1;
+            state = (entry >> 1) as usize;
+            if entry & 1 != 0 {
+                self.ended(state, start, i, out);
             }
         }
     }
 
-    fn walk(&self, bytes: &[u8], start: usize, found: &mut impl FnMut(u32, usize, usize)) {
+    /// The terms `state` ends, matched from `start` to `end`.
+    #[cold]
+    fn ended(&self, state: usize, start: usize, end: usize, out: &mut Vec<(u32, u32, u32)>) {
+        let ends = &self.ends[state];
+        for &id in &self.ids[ends.start as usize..ends.end as usize] {
+            out.push((id, start as u32, end as u32));
+        }
+    }
+
+    fn walk_with(&self, bytes: &[u8], start: usize, found: &mut impl FnMut(u32, usize, usize)) {
         let mut state = ROOT;
         for (k, &b) in bytes[start..].iter().enumerate() {
-            let entry = self.next[state * self.stride + self.classes[b as usize] as usize];
+            let entry = self.next[(state << self.shift) | self.classes[b as usize] as usize];
             if entry == 0 {
                 return;
             }
@@ -683,6 +781,27 @@ impl Trie {
             }
         }
     }
+}
+
+/// The high bit of each byte of a `u64`: set for a non-ASCII byte.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// For eight ASCII bytes (little-endian in a `u64`), bit `k` set when byte
+/// `k` is a letter or digit. Each byte is compared with the bounds of the
+/// ranges by adding to it, so that its high bit tells (no byte carries
+/// into the next: all are below 0x80 and the addends at most 0x80); the
+/// eight high bits are then gathered into one byte by a multiplication.
+fn ascii_alphanumeric_bits(chunk: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // High bit set in each byte that is at least `c`.
+    let at_least = |x: u64, c: u8| x + (0x80 - c as u64) * ONES;
+    let digit = at_least(chunk, b'0') & !at_least(chunk, b'9' + 1);
+    // Setting 0x20 turns upper-case letters into lower-case ones and no
+    // other byte into a letter.
+    let folded = chunk | (0x20 * ONES);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    let high = (digit | letter) & HIGH_BITS;
+    (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 #[cfg(test)]
@@ -972,6 +1091,25 @@ any = ["manager BEFORE/2 appraisal*"]
             text.push_str(GAPS[next(GAPS.len())]);
         }
         text
+    }
+
+    #[test]
+    fn alphanumeric_bits_of_every_ascii_byte_at_every_place() {
+        for place in 0..8 {
+            for b in 0..0x80u8 {
+                // The byte among others of every kind, so that a carry from
+                // a neighbour would show.
+                let mut bytes = *b"a0~Z 9z\x7f";
+                bytes[place] = b;
+                let chunk = u64::from_le_bytes(bytes);
+                let expected = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.is_ascii_alphanumeric())
+                    .fold(0, |bits, (k, _)| bits | 1 << k);
+                assert_eq!(ascii_alphanumeric_bits(chunk), expected, "{bytes:?}");
+            }
+        }
     }
 
     #[test]

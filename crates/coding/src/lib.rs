@@ -20,7 +20,7 @@ use std::ops::Range;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use strand_codebook::{Codebook, Matcher, NegatedPolicy, Speakers};
+use strand_codebook::{Codebook, Firing, Matcher, NegatedPolicy, Speakers};
 use strand_transcript::{segment_id, turn_spans, Corpus, Role, Segment, Transcript, Unit};
 
 /// Why a coding was made: the rule that fired and what it matched.
@@ -87,6 +87,30 @@ impl Sink for Vec<Coding> {
 
     fn coding(&mut self, coding: Coding) -> Result<(), Self::Error> {
         self.push(coding);
+        Ok(())
+    }
+}
+
+/// A document's codings, held between the thread that codes it and the
+/// sink, in chunks of a fixed size rather than one vector: a vector of a
+/// long interview's codings would be copied whole each time it grew, and
+/// large blocks are mapped and unmapped by the allocator at a cost per
+/// page.
+struct Chunks(Vec<Vec<Coding>>);
+
+impl Sink for Chunks {
+    type Error = std::convert::Infallible;
+
+    fn coding(&mut self, coding: Coding) -> Result<(), Self::Error> {
+        const CHUNK: usize = 256;
+        match self.0.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(coding),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(coding);
+                self.0.push(chunk);
+            }
+        }
         Ok(())
     }
 }
@@ -238,16 +262,16 @@ impl<'c> Coder<'c> {
         use rayon::prelude::*;
         const BATCH: usize = 64;
         for batch in corpus.transcripts.chunks(BATCH) {
-            let coded: Vec<Vec<Coding>> = batch
+            let coded: Vec<Chunks> = batch
                 .par_iter()
                 .map(|t| {
-                    let mut codings = Vec::new();
+                    let mut codings = Chunks(Vec::new());
                     let Ok(()) = self.code_transcript(t, &mut codings);
                     codings
                 })
                 .collect();
             for (t, codings) in batch.iter().zip(coded) {
-                for coding in codings {
+                for coding in codings.0.into_iter().flatten() {
                     sink.coding(coding)?;
                 }
                 sink.document_done(t)?;
@@ -267,7 +291,7 @@ impl<'c> Coder<'c> {
     pub fn code_transcript<S: Sink>(&self, t: &Transcript, sink: &mut S) -> Result<(), S::Error> {
         let names = Names::new(t, self, true);
         let mut spans = Vec::new();
-        let mut codings = Vec::new();
+        let mut found = Vec::new();
         for (u, &unit) in self.units.iter().enumerate() {
             for turn in &t.turns {
                 if !self.listened[u][(turn.role == Role::Participant) as usize] {
@@ -277,21 +301,20 @@ impl<'c> Coder<'c> {
                 turn_spans(&t.text, turn, unit, &mut spans);
                 let speaker = names.speaker(&turn.speaker);
                 for (i, span) in spans.iter().enumerate() {
-                    self.code_span(t, span, turn.role, unit, &names, &speaker, &mut codings);
-                    if codings.is_empty() {
+                    self.code_span(&t.text[span.clone()], turn.role, unit, &mut found);
+                    if found.is_empty() {
                         continue;
                     }
                     // The id is written once and moved into the last coding.
                     let id = segment_id(&t.id, turn.number, unit, i);
-                    let n = codings.len();
-                    let mut drain = codings.drain(..);
-                    for (_, mut coding) in drain.by_ref().take(n - 1) {
-                        coding.segment = id.clone();
-                        sink.coding(coding)?;
+                    let n = found.len();
+                    let mut drain = found.drain(..);
+                    for (target, firing) in drain.by_ref().take(n - 1) {
+                        let coding = (target, firing, id.clone());
+                        sink.coding(self.coding(&names, &speaker, span, coding))?;
                     }
-                    if let Some((_, mut coding)) = drain.next() {
-                        coding.segment = id;
-                        sink.coding(coding)?;
+                    if let Some((target, firing)) = drain.next() {
+                        sink.coding(self.coding(&names, &speaker, span, (target, firing, id)))?;
                     }
                 }
             }
@@ -345,87 +368,77 @@ impl<'c> Coder<'c> {
         let names = Names::new(t, self, false);
         let speaker = names.speaker(&t.turns[segment.turn - 1].speaker);
         let unit = Self::unit_of_segment(segment);
-        let mut codings = Vec::new();
-        self.code_span(
-            t,
-            &segment.span,
-            segment.role,
-            unit,
-            &names,
-            &speaker,
-            &mut codings,
-        );
-        codings
+        let mut found = Vec::new();
+        self.code_span(segment.text(t), segment.role, unit, &mut found);
+        found
             .into_iter()
-            .map(|(_, coding)| Coding {
-                segment: segment.id.clone(),
-                ..coding
+            .map(|(target, firing)| {
+                let coding = (target, firing, segment.id.clone());
+                self.coding(&names, &speaker, &segment.span, coding)
             })
             .collect()
     }
 
-    /// The codings of the segment at `span` of a turn by `role`, at most
-    /// one per code, sorted by code order, into `out` (cleared first) beside
-    /// their codes' indices, with their segment ids left empty for the
-    /// caller to fill in.
-    #[allow(clippy::too_many_arguments)]
-    fn code_span(
-        &self,
-        t: &Transcript,
-        span: &Range<usize>,
-        role: Role,
-        unit: Unit,
-        names: &Names,
-        speaker: &Arc<str>,
-        out: &mut Vec<(usize, Coding)>,
-    ) {
+    /// What gets coded in a segment's `text` at `unit`, spoken by `role`:
+    /// the codes (by index) and the firings that code them, at most one per
+    /// code, in code order, into `out` (cleared first). Codings are written
+    /// out from these only when they are handed over, so that a segment's
+    /// choices move small values about, not whole codings.
+    fn code_span(&self, text: &str, role: Role, unit: Unit, out: &mut Vec<(usize, Firing)>) {
         out.clear();
-        let text = &t.text[span.clone()];
-        self.matcher.each_match_where(
+        self.matcher.each_firing_where(
             text,
             |s| listens(s, role),
             |c| self.code_units[c] == unit,
-            |m| {
-                let target = if m.negated {
-                    match self.negated_to[m.code] {
+            |firing| {
+                let target = if firing.negated {
+                    match self.negated_to[firing.code] {
                         Some(target) => target,
                         None => return,
                     }
                 } else {
-                    m.code
+                    firing.code
                 };
                 // A recoded negation may land on a code that also matched
                 // directly; the direct, positive evidence wins.
-                let existing = out.iter().position(|(i, _)| *i == target);
-                if let Some(k) = existing {
-                    let replaces = out[k].1.evidence.negated && !m.negated;
-                    if !replaces {
-                        return;
+                match out.iter_mut().find(|(i, _)| *i == target) {
+                    Some((_, existing)) => {
+                        if existing.negated && !firing.negated {
+                            *existing = firing;
+                        }
                     }
-                }
-                let coding = Coding {
-                    document: names.document.clone(),
-                    segment: String::new(),
-                    segment_span: span.clone(),
-                    speaker: speaker.clone(),
-                    code: names.codes[target].clone(),
-                    recoded_from: (target != m.code).then(|| names.codes[m.code].clone()),
-                    coder: names.coder.clone(),
-                    evidence: Evidence {
-                        rule: m.rule,
-                        pattern: m.pattern,
-                        span: span.start + m.span.start..span.start + m.span.end,
-                        negated: m.negated,
-                    },
-                };
-                match existing {
-                    Some(k) => out[k].1 = coding,
-                    None => out.push((target, coding)),
+                    None => out.push((target, firing)),
                 }
             },
         );
-        // Matches come in code order; recoding can break it.
+        // Firings come in code order; recoding can break it.
         out.sort_by_key(|(i, _)| *i);
+    }
+
+    /// The coding of the segment at `span` (in its transcript) with id
+    /// `segment` to code `target`, made by `firing`.
+    fn coding(
+        &self,
+        names: &Names,
+        speaker: &Arc<str>,
+        span: &Range<usize>,
+        (target, firing, segment): (usize, Firing, String),
+    ) -> Coding {
+        Coding {
+            document: names.document.clone(),
+            segment,
+            segment_span: span.clone(),
+            speaker: speaker.clone(),
+            code: names.codes[target].clone(),
+            recoded_from: (target != firing.code).then(|| names.codes[firing.code].clone()),
+            coder: names.coder.clone(),
+            evidence: Evidence {
+                rule: firing.rule,
+                pattern: self.matcher.pattern(&firing),
+                span: span.start + firing.span.start..span.start + firing.span.end,
+                negated: firing.negated,
+            },
+        }
     }
 }
 
