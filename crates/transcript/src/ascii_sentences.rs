@@ -64,6 +64,19 @@ static MAY_END: [bool; 256] = {
     t
 };
 
+/// For eight ASCII bytes (little-endian in a `u64`), the high bit of
+/// each byte that may end a sentence (as [`MAY_END`]) set, and no other
+/// bit. A byte equal to `c` is the one whose XOR with `c` is zero, and for
+/// bytes below 0x80 adding 0x7F sets the high bit of exactly the non-zero
+/// ones, with no carry into the next byte.
+fn may_end_bits(chunk: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| !(x + 0x7F * ONES) & HIGH;
+    let equal = |c: u8| zero(chunk ^ (c as u64 * ONES));
+    equal(b'.') | equal(b'!') | equal(b'?') | equal(b'\n') | equal(b'\r')
+}
+
 fn is_para_sep(c: Cat) -> bool {
     matches!(c, Cat::Cr | Cat::Lf)
 }
@@ -91,7 +104,16 @@ pub fn each_boundary(text: &str, mut found: impl FnMut(usize)) {
     };
     let mut i = 0;
     while i < n {
-        // Most bytes cannot end a sentence: skip them in a tight loop.
+        // Most bytes cannot end a sentence: skip them eight at a time,
+        // then one at a time.
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let bits = may_end_bits(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+            if bits != 0 {
+                i += bits.trailing_zeros() as usize / 8;
+                break;
+            }
+            i += 8;
+        }
         while i < n && !MAY_END[bytes[i] as usize] {
             i += 1;
         }
@@ -183,6 +205,26 @@ mod tests {
             .map(|(at, _)| at)
             .filter(|&at| at > 0)
             .collect()
+    }
+
+    #[test]
+    fn may_end_bits_of_every_ascii_byte_at_every_place() {
+        for place in 0..8 {
+            for b in 0..0x80u8 {
+                let mut bytes = *b".a\n?Z !\x7f";
+                bytes[place] = b;
+                let expected = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &b)| MAY_END[b as usize])
+                    .fold(0, |bits, (k, _)| bits | 0x80 << (8 * k));
+                assert_eq!(
+                    may_end_bits(u64::from_le_bytes(bytes)),
+                    expected,
+                    "{bytes:?}"
+                );
+            }
+        }
     }
 
     #[test]

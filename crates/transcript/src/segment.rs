@@ -161,10 +161,35 @@ fn sentences(text: &str, turn: &Turn, out: &mut Vec<Range<usize>>) {
     }
 }
 
+/// The longest of [`ABBREVIATIONS`], in bytes.
+const LONGEST_ABBREVIATION: usize = 6;
+
 fn ends_with_abbreviation(sentence: &str) -> bool {
     let Some(body) = sentence.strip_suffix('.') else {
         return false;
     };
+    // Every sentence ending in a full stop is asked: look back over its
+    // last word a byte at a time while it is ASCII, and give up as soon as
+    // it is longer than any abbreviation.
+    let bytes = body.as_bytes();
+    let mut start = bytes.len();
+    while start > 0 {
+        match bytes[start - 1] {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b'(' => break,
+            0x80.. => return ends_with_abbreviation_unicode(body),
+            _ if bytes.len() - start == LONGEST_ABBREVIATION => return false,
+            _ => start -= 1,
+        }
+    }
+    let word = &bytes[start..];
+    ABBREVIATIONS
+        .iter()
+        .any(|a| a.as_bytes().eq_ignore_ascii_case(word))
+}
+
+/// [`ends_with_abbreviation`] for a sentence (less its full stop) whose
+/// last word may hold or follow a character beyond ASCII.
+fn ends_with_abbreviation_unicode(body: &str) -> bool {
     let word = body
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
@@ -235,6 +260,38 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn abbreviation_check_agrees_with_the_unicode_one() {
+        assert_eq!(
+            ABBREVIATIONS.iter().map(|a| a.len()).max(),
+            Some(LONGEST_ABBREVIATION)
+        );
+        const PIECES: &[&str] = &[
+            "dr", "Dr", "e.g", "APPROX", "approxi", "x", "no", " ", "\t", "(", "\u{a0}", "\u{e9}",
+            "\u{2003}", ".", "\x0b",
+        ];
+        let mut x: u64 = 0x5DEE_CE66_D1CE_4E5B;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(x % 5) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push_str(PIECES[(x % PIECES.len() as u64) as usize]);
+            }
+            text.push('.');
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let body = &text[..text.len() - 1];
+            assert_eq!(
+                ends_with_abbreviation(&text),
+                ends_with_abbreviation_unicode(body),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
