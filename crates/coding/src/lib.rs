@@ -91,32 +91,30 @@ impl Sink for Vec<Coding> {
     }
 }
 
-/// A document's codings, held between the thread that codes it and the
-/// sink, in chunks of a fixed size rather than one vector: a vector of a
-/// long interview's codings would be copied whole each time it grew, and
-/// large blocks are mapped and unmapped by the allocator at a cost per
-/// page.
-struct Chunks(Vec<Vec<Coding>>);
+/// What coding found in one transcript, before the codings are written
+/// out: each coded segment, and the codes (by index) and firings that code
+/// it.
+struct Found {
+    segments: Vec<FoundSegment>,
+    codings: Vec<(usize, Firing)>,
+}
 
-impl Sink for Chunks {
-    type Error = std::convert::Infallible;
-
-    fn coding(&mut self, coding: Coding) -> Result<(), Self::Error> {
-        const CHUNK: usize = 256;
-        match self.0.last_mut() {
-            Some(chunk) if chunk.len() < CHUNK => chunk.push(coding),
-            _ => {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                chunk.push(coding);
-                self.0.push(chunk);
-            }
-        }
-        Ok(())
-    }
+struct FoundSegment {
+    /// Index of the turn in [`Transcript::turns`].
+    turn: usize,
+    unit: Unit,
+    /// Index of the segment among the turn's at `unit`.
+    index: usize,
+    span: Range<usize>,
+    /// Its entries in [`Found::codings`]: never empty.
+    codings: Range<usize>,
 }
 
 /// A document's id and speaker labels, made once per document and shared
 /// by its codings, with the code ids and coder name they point to.
+///
+/// Codings are written out on one thread (see [`Coder::code_corpus`]), so
+/// these reference counts are not fought over by cores.
 struct Names {
     document: Arc<str>,
     speakers: Vec<(String, Arc<str>)>,
@@ -125,30 +123,18 @@ struct Names {
 }
 
 impl Names {
-    /// Names for `t`. With `own_copies`, the code ids and coder name are
-    /// copied for this document rather than shared with every other: the
-    /// reference counts of shared names would be updated by every thread
-    /// for every coding, and a count that two cores keep taking from each
-    /// other is many times slower to update than one that stays put.
-    fn new(t: &Transcript, coder: &Coder, own_copies: bool) -> Names {
+    fn new(t: &Transcript, coder: &Coder) -> Names {
         let mut speakers: Vec<(String, Arc<str>)> = Vec::new();
         for turn in &t.turns {
             if !speakers.iter().any(|(s, _)| *s == turn.speaker) {
                 speakers.push((turn.speaker.clone(), Arc::from(turn.speaker.as_str())));
             }
         }
-        let copy = |name: &Arc<str>| {
-            if own_copies {
-                Arc::from(&**name)
-            } else {
-                name.clone()
-            }
-        };
         Names {
             document: Arc::from(t.id.as_str()),
             speakers,
-            codes: coder.code_ids.iter().map(copy).collect(),
-            coder: copy(&coder.coder),
+            codes: coder.code_ids.clone(),
+            coder: coder.coder.clone(),
         }
     }
 
@@ -258,26 +244,40 @@ impl<'c> Coder<'c> {
     /// sink sees exactly what a single thread would produce, whatever the
     /// number of threads, and need not be `Send`. Batches bound the memory
     /// held between coding and the sink.
+    ///
+    /// The pool finds what to code ([`Found`]); this thread writes the
+    /// codings out and hands them over while the pool works on the next
+    /// batch. Written out here, a coding's strings are allocated by the
+    /// thread that (through the sink) usually frees them, which allocators
+    /// do several times faster than freeing another thread's memory, and
+    /// codings are moved once rather than from vector to vector.
     pub fn code_corpus<S: Sink>(&self, corpus: &Corpus, sink: &mut S) -> Result<(), S::Error> {
         use rayon::prelude::*;
         const BATCH: usize = 64;
-        for batch in corpus.transcripts.chunks(BATCH) {
-            let coded: Vec<Chunks> = batch
-                .par_iter()
-                .map(|t| {
-                    let mut codings = Chunks(Vec::new());
-                    let Ok(()) = self.code_transcript(t, &mut codings);
-                    codings
-                })
-                .collect();
-            for (t, codings) in batch.iter().zip(coded) {
-                for coding in codings.0.into_iter().flatten() {
-                    sink.coding(coding)?;
-                }
-                sink.document_done(t)?;
+        let find = |batch: &[Transcript]| -> Vec<Found> {
+            batch.par_iter().map(|t| self.find(t)).collect()
+        };
+        let deliver = |sink: &mut S, batch: &[Transcript], found: Vec<Found>| {
+            for (t, found) in batch.iter().zip(found) {
+                self.deliver(t, found, &Names::new(t, self), sink)?;
             }
+            Ok(())
+        };
+        let mut batches = corpus.transcripts.chunks(BATCH);
+        let Some(first) = batches.next() else {
+            return Ok(());
+        };
+        let mut pending = (first, find(first));
+        for batch in batches {
+            let mut next = None;
+            let delivered = rayon::in_place_scope(|scope| {
+                scope.spawn(|_| next = Some(find(batch)));
+                deliver(sink, pending.0, std::mem::take(&mut pending.1))
+            });
+            delivered?;
+            pending = (batch, next.expect("the scope waits for the batch"));
         }
-        Ok(())
+        deliver(sink, pending.0, pending.1)
     }
 
     /// Codes one transcript: each unit the codebook uses, its codes on that
@@ -289,35 +289,66 @@ impl<'c> Coder<'c> {
     /// segments are cut as bare ranges into one buffer, and a segment's id
     /// is written only if it gets a coding.
     pub fn code_transcript<S: Sink>(&self, t: &Transcript, sink: &mut S) -> Result<(), S::Error> {
-        let names = Names::new(t, self, true);
+        self.deliver(t, self.find(t), &Names::new(t, self), sink)
+    }
+
+    /// What gets coded in a transcript, before the codings are written out.
+    fn find(&self, t: &Transcript) -> Found {
+        let mut found = Found {
+            segments: Vec::new(),
+            codings: Vec::new(),
+        };
         let mut spans = Vec::new();
-        let mut found = Vec::new();
+        let mut choices = Vec::new();
         for (u, &unit) in self.units.iter().enumerate() {
-            for turn in &t.turns {
+            for (turn_index, turn) in t.turns.iter().enumerate() {
                 if !self.listened[u][(turn.role == Role::Participant) as usize] {
                     continue;
                 }
                 spans.clear();
                 turn_spans(&t.text, turn, unit, &mut spans);
-                let speaker = names.speaker(&turn.speaker);
-                for (i, span) in spans.iter().enumerate() {
-                    self.code_span(&t.text[span.clone()], turn.role, unit, &mut found);
-                    if found.is_empty() {
+                for (index, span) in spans.iter().enumerate() {
+                    self.code_span(&t.text[span.clone()], turn.role, unit, &mut choices);
+                    if choices.is_empty() {
                         continue;
                     }
-                    // The id is written once and moved into the last coding.
-                    let id = segment_id(&t.id, turn.number, unit, i);
-                    let n = found.len();
-                    let mut drain = found.drain(..);
-                    for (target, firing) in drain.by_ref().take(n - 1) {
-                        let coding = (target, firing, id.clone());
-                        sink.coding(self.coding(&names, &speaker, span, coding))?;
-                    }
-                    if let Some((target, firing)) = drain.next() {
-                        sink.coding(self.coding(&names, &speaker, span, (target, firing, id)))?;
-                    }
+                    let start = found.codings.len();
+                    found.codings.append(&mut choices);
+                    found.segments.push(FoundSegment {
+                        turn: turn_index,
+                        unit,
+                        index,
+                        span: span.clone(),
+                        codings: start..found.codings.len(),
+                    });
                 }
             }
+        }
+        found
+    }
+
+    /// Writes out what was found in `t` and hands it to the sink.
+    fn deliver<S: Sink>(
+        &self,
+        t: &Transcript,
+        found: Found,
+        names: &Names,
+        sink: &mut S,
+    ) -> Result<(), S::Error> {
+        let mut codings = found.codings.into_iter();
+        for segment in found.segments {
+            let turn = &t.turns[segment.turn];
+            let speaker = names.speaker(&turn.speaker);
+            let span = &segment.span;
+            // The id is written once and moved into the last coding.
+            let id = segment_id(&t.id, turn.number, segment.unit, segment.index);
+            for _ in 1..segment.codings.len() {
+                let (target, firing) = codings.next().expect("a coding per place");
+                let coding = (target, firing, id.clone());
+                sink.coding(self.coding(names, &speaker, span, coding))?;
+            }
+            let (target, firing) = codings.next().expect("a coding per place");
+            sink.coding(self.coding(names, &speaker, span, (target, firing, id)))?;
         }
         sink.document_done(t)
     }
@@ -365,7 +396,7 @@ impl<'c> Coder<'c> {
     /// The codings of one segment, sorted by code order in the codebook,
     /// at most one per code.
     pub fn code_segment(&self, t: &Transcript, segment: &Segment) -> Vec<Coding> {
-        let names = Names::new(t, self, false);
+        let names = Names::new(t, self);
         let speaker = names.speaker(&t.turns[segment.turn - 1].speaker);
         let unit = Self::unit_of_segment(segment);
         let mut found = Vec::new();
@@ -636,5 +667,74 @@ any = ["cost"]
             coded > transcripts,
             "{coded} codings in {transcripts} transcripts"
         );
+    }
+
+    /// Stops after `left` codings, to check that an error reaches the
+    /// caller from the middle of a corpus.
+    struct Failing {
+        left: usize,
+        seen: Vec<Coding>,
+    }
+
+    impl Sink for Failing {
+        type Error = &'static str;
+
+        fn coding(&mut self, coding: Coding) -> Result<(), Self::Error> {
+            if self.left == 0 {
+                return Err("full");
+            }
+            self.left -= 1;
+            self.seen.push(coding);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn code_corpus_gives_each_transcript_in_order_whatever_the_threads() {
+        let cb = codebook();
+        let coder = Coder::new(&cb);
+        // More documents than a batch, so that batches overlap.
+        let transcripts: Vec<Transcript> = (0..150)
+            .map(|i| {
+                let text = format!(
+                    "Interviewer: Why?\nP{i:03}: The cost{}. {} was not supportive. \
+                     Supportive, yes{}.\n",
+                    ", the cost".repeat(i % 3),
+                    ["She", "He", "It"][i % 3],
+                    " and the cost".repeat(i % 2)
+                );
+                let path = format!("P{i:03}.txt");
+                strand_transcript::parse_transcript(Path::new(&path), text).unwrap()
+            })
+            .collect();
+        let mut expected: Vec<Coding> = Vec::new();
+        for t in &transcripts {
+            coder.code_transcript(t, &mut expected).unwrap();
+        }
+        assert!(expected.len() > 300);
+        let corpus = Corpus {
+            transcripts,
+            cases: Default::default(),
+            warnings: Vec::new(),
+        };
+        for threads in [1, 2, 5] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut got: Vec<Coding> = Vec::new();
+            pool.install(|| coder.code_corpus(&corpus, &mut got))
+                .unwrap();
+            assert!(got == expected, "{threads} threads");
+        }
+        // Full in the first batch, and in the last.
+        for left in [20, expected.len() - 20] {
+            let mut failing = Failing {
+                left,
+                seen: Vec::new(),
+            };
+            assert_eq!(coder.code_corpus(&corpus, &mut failing), Err("full"));
+            assert!(failing.seen[..] == expected[..left]);
+        }
     }
 }
