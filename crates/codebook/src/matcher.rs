@@ -19,13 +19,15 @@ enum Part {
     Without,
 }
 
+/// Where a pattern is used. Indices are `u32` to keep hits small: a
+/// segment with a few common words makes hundreds of them.
 #[derive(Debug, Clone, Copy)]
 struct Use {
-    code: usize,
-    rule: usize,
+    code: u32,
+    rule: u32,
     part: Part,
     /// Index of the pattern within its part, to name it in evidence.
-    index: usize,
+    index: u32,
     /// For a proximity pattern's terms: which side this one is.
     near: Option<Side>,
     /// Who the rule listens to, kept here so that hits of rules that do
@@ -197,10 +199,10 @@ impl Matcher {
                 ] {
                     for (index, p) in list.iter().enumerate() {
                         let at = Use {
-                            code,
-                            rule,
+                            code: code as u32,
+                            rule: rule as u32,
                             part,
-                            index,
+                            index: index as u32,
                             near: None,
                             speakers: r.speakers,
                         };
@@ -403,7 +405,7 @@ impl Matcher {
                 let slot = negations.len() as u32;
                 let mut used = false;
                 for at in &self.uses[uses.clone()] {
-                    if listens(at.speakers) && applies(at.code) {
+                    if listens(at.speakers) && applies(at.code as usize) {
                         used = true;
                         hits.push(Hit {
                             at: *at,
@@ -417,7 +419,7 @@ impl Matcher {
                 }
             }
             for (re, at) in &self.regexes {
-                if listens(at.speakers) && applies(at.code) {
+                if listens(at.speakers) && applies(at.code as usize) {
                     hits.extend(re.find_iter(text).map(|m| Hit {
                         at: *at,
                         span: m.range(),
@@ -439,7 +441,7 @@ impl Matcher {
                 cache: negations,
             };
             for group in hits.chunk_by(|a, b| (a.at.code, a.at.rule) == (b.at.code, b.at.rule)) {
-                let info = &self.rules[group[0].at.code][group[0].at.rule];
+                let info = &self.rules[group[0].at.code as usize][group[0].at.rule as usize];
                 if let Some(firing) = self.fire(group, info, &mut negation) {
                     fired(firing);
                 }
@@ -478,11 +480,11 @@ impl Matcher {
             span = span.start.min(q.span.start)..span.end.max(q.span.end);
         }
         Some(Firing {
-            code: evidence.at.code,
-            rule: evidence.at.rule,
+            code: evidence.at.code as usize,
+            rule: evidence.at.rule as usize,
             span,
-            any: evidence.at.index,
-            with: qualifier.map(|q| q.at.index),
+            any: evidence.at.index as usize,
+            with: qualifier.map(|q| q.at.index as usize),
             negated,
         })
     }
@@ -503,7 +505,7 @@ fn pair_near(group: &[Hit], info: &RuleInfo, scope: &Scope<'_>) -> Vec<Hit> {
             Part::With => 1,
             Part::Without => 2,
         };
-        let Some(Some((words, ordered))) = info.near[slot].get(l.at.index) else {
+        let Some(Some((words, ordered))) = info.near[slot].get(l.at.index as usize) else {
             continue;
         };
         for r in group

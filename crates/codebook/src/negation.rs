@@ -111,8 +111,7 @@ fn ends_with_nt(word: &str) -> bool {
 /// copy in a small buffer matched against the lists. No listed word has
 /// an apostrophe or a letter beyond ASCII, so other words are `Other`
 /// without a look at the lists.
-fn role(word: &str) -> Role {
-    let w = word.as_bytes();
+fn role(w: &[u8]) -> Role {
     let n = w.len();
     if n >= 3 && w[n - 1] | 0x20 == b't' {
         // The apostrophe before the `t`: straight, or curly (three bytes).
@@ -232,6 +231,19 @@ fn char_class(c: char) -> Char {
     }
 }
 
+/// ASCII bytes that go on with a word once it has started: letters,
+/// digits and the straight apostrophe. Not the bytes of other characters,
+/// which are decoded.
+static WORD_GOES_ON: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'\'';
+        b += 1;
+    }
+    t
+};
+
 /// [`char_class`] of every ASCII byte, looked up once per byte: negation
 /// reads every word of every segment with a match.
 static ASCII_CLASS: [Char; 128] = {
@@ -264,7 +276,7 @@ impl<'t> Scope<'t> {
         words.clear();
         let bytes = text.as_bytes();
         let word = |span: Range<usize>| Word {
-            role: role(&text[span.clone()]),
+            role: role(&bytes[span.clone()]),
             span,
         };
         let class_at = |i: usize| -> (Char, usize) {
@@ -285,20 +297,18 @@ impl<'t> Scope<'t> {
                 Char::Word => {
                     let start = i;
                     i += len;
-                    while i < bytes.len() {
-                        let b = bytes[i];
-                        if b < 0x80 {
-                            if !matches!(ASCII_CLASS[b as usize], Char::Word | Char::Apostrophe) {
-                                break;
-                            }
+                    loop {
+                        while i < bytes.len() && WORD_GOES_ON[bytes[i] as usize] {
                             i += 1;
-                        } else {
-                            let (class, len) = class_at(i);
-                            if !matches!(class, Char::Word | Char::Apostrophe) {
-                                break;
-                            }
-                            i += len;
                         }
+                        if i == bytes.len() || bytes[i] < 0x80 {
+                            break;
+                        }
+                        let (class, len) = class_at(i);
+                        if !matches!(class, Char::Word | Char::Apostrophe) {
+                            break;
+                        }
+                        i += len;
                     }
                     words.push(word(start..i));
                 }
@@ -425,22 +435,22 @@ mod tests {
     #[test]
     fn roles_agree_with_the_word_lists() {
         for w in TRIGGERS {
-            assert_eq!(role(w), Role::Trigger, "{w}");
-            assert_eq!(role(&w.to_uppercase()), Role::Trigger, "{w}");
+            assert_eq!(role(w.as_bytes()), Role::Trigger, "{w}");
+            assert_eq!(role(w.to_uppercase().as_bytes()), Role::Trigger, "{w}");
         }
         for w in CLAUSE_ENDS {
-            assert_eq!(role(w), Role::Break, "{w}");
+            assert_eq!(role(w.as_bytes()), Role::Break, "{w}");
         }
         for w in PROBLEM_WORDS {
-            assert_eq!(role(w), Role::Problem, "{w}");
+            assert_eq!(role(w.as_bytes()), Role::Problem, "{w}");
         }
         for w in ["isn't", "WASN\u{2019}T", "couldn't", "shouldn\u{2019}t"] {
-            assert_eq!(role(w), Role::Trigger, "{w}");
+            assert_eq!(role(w.as_bytes()), Role::Trigger, "{w}");
         }
         for w in ["note", "nothingness", "problematic", "n't", "x"] {
-            assert_ne!(role(w), Role::Problem, "{w}");
+            assert_ne!(role(w.as_bytes()), Role::Problem, "{w}");
         }
-        assert_eq!(role("nothingness"), Role::Other);
+        assert_eq!(role(b"nothingness"), Role::Other);
     }
 
     #[test]
