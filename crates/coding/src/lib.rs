@@ -94,6 +94,7 @@ impl Sink for Vec<Coding> {
 /// What coding found in one transcript, before the codings are written
 /// out: each coded segment, and the codes (by index) and firings that code
 /// it.
+#[derive(Default)]
 struct Found {
     segments: Vec<FoundSegment>,
     codings: Vec<(usize, Firing)>,
@@ -239,46 +240,114 @@ impl<'c> Coder<'c> {
 
     /// Codes every transcript of a corpus.
     ///
-    /// Documents are coded in parallel (rayon) in batches, and each batch's
-    /// codings reach the sink in document order from this thread: the
-    /// sink sees exactly what a single thread would produce, whatever the
-    /// number of threads, and need not be `Send`. Batches bound the memory
-    /// held between coding and the sink.
+    /// Documents are coded in parallel, and their codings reach the sink in
+    /// document order from this thread: the sink sees exactly what a single
+    /// thread would produce, whatever the number of threads, and need not
+    /// be `Send`.
     ///
-    /// The pool finds what to code ([`Found`]); this thread writes the
-    /// codings out and hands them over while the pool works on the next
-    /// batch. Written out here, a coding's strings are allocated by the
-    /// thread that (through the sink) usually frees them, which allocators
-    /// do several times faster than freeing another thread's memory, and
-    /// codings are moved once rather than from vector to vector.
+    /// Worker threads (as many as rayon's pool has, so `RAYON_NUM_THREADS`
+    /// rules here too) take documents in order and find what to code in
+    /// each ([`Found`]); this thread writes the codings out and hands them
+    /// over as soon as the next document in order is ready. Written out
+    /// here, a coding's strings are allocated by the thread that (through
+    /// the sink) usually frees them, which allocators do several times
+    /// faster than freeing another thread's memory, and codings are moved
+    /// once rather than from vector to vector. Workers run at most
+    /// [`Coder::WINDOW`] documents ahead of the sink, which bounds the
+    /// memory held between them; unlike batches, the window never leaves a
+    /// worker waiting for the slowest document of a batch.
+    ///
+    /// The workers are threads of their own rather than tasks in rayon's
+    /// pool because they wait for this thread: a pool task that waits
+    /// could hold up the pool this thread itself runs in.
     pub fn code_corpus<S: Sink>(&self, corpus: &Corpus, sink: &mut S) -> Result<(), S::Error> {
-        use rayon::prelude::*;
-        const BATCH: usize = 64;
-        let find = |batch: &[Transcript]| -> Vec<Found> {
-            batch.par_iter().map(|t| self.find(t)).collect()
-        };
-        let deliver = |sink: &mut S, batch: &[Transcript], found: Vec<Found>| {
-            for (t, found) in batch.iter().zip(found) {
-                self.deliver(t, found, &Names::new(t, self), sink)?;
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::{mpsc, Condvar, Mutex};
+        let docs = &corpus.transcripts;
+        let threads = rayon::current_num_threads().min(docs.len());
+        if threads <= 1 {
+            for t in docs {
+                self.code_transcript(t, sink)?;
             }
-            Ok(())
-        };
-        let mut batches = corpus.transcripts.chunks(BATCH);
-        let Some(first) = batches.next() else {
             return Ok(());
-        };
-        let mut pending = (first, find(first));
-        for batch in batches {
-            let mut next = None;
-            let delivered = rayon::in_place_scope(|scope| {
-                scope.spawn(|_| next = Some(find(batch)));
-                deliver(sink, pending.0, std::mem::take(&mut pending.1))
-            });
-            delivered?;
-            pending = (batch, next.expect("the scope waits for the batch"));
         }
-        deliver(sink, pending.0, pending.1)
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        // How many documents the sink has had, and a wake-up for workers
+        // waiting to run ahead.
+        let delivered = (Mutex::new(0usize), Condvar::new());
+        let (send, receive) = mpsc::channel::<(usize, Found)>();
+        // Buffers of delivered documents, emptied, for workers to reuse:
+        // one document's findings take a few hundred kilobytes, which the
+        // allocator would otherwise map and unmap for every document.
+        let spare: Mutex<Vec<Found>> = Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let send = send.clone();
+                let (next, stop, delivered, spare) = (&next, &stop, &delivered, &spare);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= docs.len() {
+                        return;
+                    }
+                    let (count, wake) = delivered;
+                    let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= *count + Self::WINDOW && !stop.load(Ordering::Relaxed) {
+                        count = wake.wait(count).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(count);
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let mut found = spare
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .pop()
+                        .unwrap_or_default();
+                    self.find_into(&docs[i], &mut found);
+                    if send.send((i, found)).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(send);
+            // Found documents not yet delivered, by index less the number
+            // delivered: at most a window of them.
+            let mut waiting: std::collections::VecDeque<Option<Found>> = Default::default();
+            let mut done = 0;
+            let result = receive.iter().try_for_each(|(i, found)| {
+                let at = i - done;
+                if waiting.len() <= at {
+                    waiting.resize_with(at + 1, || None);
+                }
+                waiting[at] = Some(found);
+                while let Some(Some(_)) = waiting.front() {
+                    let mut found = waiting.pop_front().flatten().expect("checked above");
+                    let t = &docs[done];
+                    self.deliver(t, &mut found, &Names::new(t, self), sink)?;
+                    spare.lock().unwrap_or_else(|e| e.into_inner()).push(found);
+                    done += 1;
+                    let (count, wake) = &delivered;
+                    *count.lock().unwrap_or_else(|e| e.into_inner()) = done;
+                    wake.notify_all();
+                }
+                Ok(())
+            });
+            if result.is_err() {
+                // Let the workers go: none waits, none sends.
+                stop.store(true, Ordering::Relaxed);
+                let (count, wake) = &delivered;
+                drop(count.lock().unwrap_or_else(|e| e.into_inner()));
+                wake.notify_all();
+                drop(receive);
+            }
+            result
+        })
     }
+
+    /// How many documents the workers of [`Coder::code_corpus`] may have
+    /// found before the sink has had them.
+    const WINDOW: usize = 64;
 
     /// Codes one transcript: each unit the codebook uses, its codes on that
     /// unit's segments, the codebook's own unit first.
@@ -289,7 +358,7 @@ impl<'c> Coder<'c> {
     /// segments are cut as bare ranges into one buffer, and a segment's id
     /// is written only if it gets a coding.
     pub fn code_transcript<S: Sink>(&self, t: &Transcript, sink: &mut S) -> Result<(), S::Error> {
-        self.deliver(t, self.find(t), &Names::new(t, self), sink)
+        self.deliver(t, &mut self.find(t), &Names::new(t, self), sink)
     }
 
     /// What gets coded in a transcript, before the codings are written out.
@@ -298,6 +367,12 @@ impl<'c> Coder<'c> {
             segments: Vec::new(),
             codings: Vec::new(),
         };
+        self.find_into(t, &mut found);
+        found
+    }
+
+    /// [`Coder::find`] into `found`'s buffers, which are expected empty.
+    fn find_into(&self, t: &Transcript, found: &mut Found) {
         let mut spans = Vec::new();
         let mut choices = Vec::new();
         for (u, &unit) in self.units.iter().enumerate() {
@@ -324,19 +399,19 @@ impl<'c> Coder<'c> {
                 }
             }
         }
-        found
     }
 
     /// Writes out what was found in `t` and hands it to the sink.
+    /// `found` is left empty, its buffers kept for another document.
     fn deliver<S: Sink>(
         &self,
         t: &Transcript,
-        found: Found,
+        found: &mut Found,
         names: &Names,
         sink: &mut S,
     ) -> Result<(), S::Error> {
-        let mut codings = found.codings.into_iter();
-        for segment in found.segments {
+        let mut codings = found.codings.drain(..);
+        for segment in found.segments.drain(..) {
             let turn = &t.turns[segment.turn];
             let speaker = names.speaker(&turn.speaker);
             let span = &segment.span;
