@@ -33,6 +33,31 @@ struct Use {
     /// Who the rule listens to, kept here so that hits of rules that do
     /// not listen to a segment's speaker are dropped before sorting.
     speakers: Speakers,
+    /// The rule's index among all rules of all codes, in code then rule
+    /// order.
+    rule_id: u32,
+    /// Whether the rule is simple: see [`Simple`].
+    simple: bool,
+}
+
+/// What a simple rule (`any` terms only: no `with`, `without`, proximity
+/// or regex) has met in a segment so far. Such a rule fires on its first
+/// hit that is not negated, else on its first hit, negated; hits arrive
+/// in the order sorting would give them (by start, then end), so the rule
+/// is decided as they arrive, without collecting and sorting them as other
+/// rules' hits are. Most rules are simple, and each common word is a term
+/// of many.
+#[derive(Clone, Default)]
+struct Simple {
+    /// The text (by [`Scratch::text`]) this is about: a state left from
+    /// another text (after a panic in a callback, say) counts as empty.
+    text: u64,
+    /// The first hit and the first not negated, each as its span and the
+    /// index of its pattern.
+    first: Option<(Range<usize>, u32)>,
+    not_negated: Option<(Range<usize>, u32)>,
+    code: u32,
+    rule: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +95,8 @@ pub struct CodeMatch {
 /// on random text), without first finding the ones it would throw away,
 /// and without a search object per call.
 pub struct Matcher {
+    /// How many rules all codes have.
+    rule_count: usize,
     trie: Trie,
     /// For each term of the trie: whether it is a stem, and where its uses
     /// are in `uses`.
@@ -127,6 +154,15 @@ pub struct Firing {
 struct Scratch {
     /// Term matches as the trie finds them: (term, start, end).
     terms: Vec<(u32, u32, u32)>,
+    /// Per rule (by `Use::rule_id`), for simple rules: always back to
+    /// default between texts.
+    simple: Vec<Simple>,
+    /// The simple rules with hits in this text.
+    touched: Vec<u32>,
+    /// A count of the texts scanned, naming the current one.
+    text: u64,
+    /// The other rules' firings in this text, beside their rule ids.
+    firings: Vec<(u32, Firing)>,
     hits: Vec<Hit>,
     negations: Vec<u8>,
     words: Vec<Word>,
@@ -163,12 +199,17 @@ impl<'t> Negation<'t, '_> {
     }
 
     fn negated(&mut self, hit: &Hit) -> bool {
-        if hit.slot == NO_SLOT {
-            return self.scope().is_negated(hit.span.clone());
+        self.negated_at(hit.slot, hit.span.clone())
+    }
+
+    /// Whether the hit at `span`, with cache slot `slot`, is negated.
+    fn negated_at(&mut self, slot: u32, span: Range<usize>) -> bool {
+        if slot == NO_SLOT {
+            return self.scope().is_negated(span);
         }
-        let slot = hit.slot as usize;
+        let slot = slot as usize;
         if self.cache[slot] == 0 {
-            let negated = self.scope().is_negated(hit.span.clone());
+            let negated = self.scope().is_negated(span);
             self.cache[slot] = 1 + negated as u8;
         }
         self.cache[slot] == 2
@@ -189,9 +230,15 @@ impl Matcher {
         let mut literals: Vec<(bool, Vec<Use>)> = Vec::new();
         let mut regexes = Vec::new();
         let mut rules = Vec::new();
+        let mut rule_count = 0;
         for (code, c) in codebook.codes.iter().enumerate() {
             let mut infos = Vec::new();
             for (rule, r) in c.rules.iter().enumerate() {
+                let simple = r.with.is_empty()
+                    && r.without.is_empty()
+                    && r.any.iter().all(|p| matches!(p, Pattern::Term { .. }));
+                let rule_id = rule_count as u32;
+                rule_count += 1;
                 for (part, list) in [
                     (Part::Any, &r.any),
                     (Part::With, &r.with),
@@ -205,6 +252,8 @@ impl Matcher {
                             index: index as u32,
                             near: None,
                             speakers: r.speakers,
+                            rule_id,
+                            simple,
                         };
                         let mut add = |p: &Pattern, at: Use| match p {
                             Pattern::Term { text, stem } => {
@@ -269,6 +318,7 @@ impl Matcher {
             })
             .collect();
         Matcher {
+            rule_count,
             trie: Trie::new(&literal_texts),
             literals,
             uses,
@@ -378,20 +428,36 @@ impl Matcher {
         mut fired: impl FnMut(Firing),
     ) {
         with_scratch(|scratch| {
+            scratch.text += 1;
             let Scratch {
                 terms,
+                simple,
+                touched,
+                text: text_id,
+                firings,
                 hits,
                 negations,
                 words,
             } = scratch;
             hits.clear();
             negations.clear();
+            touched.clear();
+            firings.clear();
+            if simple.len() < self.rule_count {
+                simple.resize(self.rule_count, Simple::default());
+            }
             let bytes = text.as_bytes();
             // First the bare scan, in a loop of its own, then the terms'
             // uses: together, the scan's loop kept the uses' state in
             // memory rather than registers.
             terms.clear();
             self.trie.matches(text, terms);
+            let mut negation = Negation {
+                text,
+                scope: None,
+                words,
+                cache: negations,
+            };
             for &(id, start, end) in terms.iter() {
                 let (start, end) = (start as usize, end as usize);
                 let (stem, uses) = &self.literals[id as usize];
@@ -402,20 +468,47 @@ impl Matcher {
                 } else {
                     end
                 };
-                let slot = negations.len() as u32;
+                let slot = negation.cache.len() as u32;
                 let mut used = false;
+                // Whether this match is negated, once asked.
+                let mut negated = None;
                 for at in &self.uses[uses.clone()] {
-                    if listens(at.speakers) && applies(at.code as usize) {
+                    if !(listens(at.speakers) && applies(at.code as usize)) {
+                        continue;
+                    }
+                    if !used {
                         used = true;
+                        negation.cache.push(0);
+                    }
+                    if !at.simple {
                         hits.push(Hit {
                             at: *at,
                             span: start..end,
                             slot,
                         });
+                        continue;
                     }
-                }
-                if used {
-                    negations.push(0);
+                    let rule = &mut simple[at.rule_id as usize];
+                    if rule.text != *text_id {
+                        *rule = Simple {
+                            text: *text_id,
+                            code: at.code,
+                            rule: at.rule,
+                            ..Simple::default()
+                        };
+                    }
+                    if rule.not_negated.is_some() {
+                        continue;
+                    }
+                    let negated =
+                        *negated.get_or_insert_with(|| negation.negated_at(slot, start..end));
+                    if rule.first.is_none() {
+                        touched.push(at.rule_id);
+                        rule.first = Some((start..end, at.index));
+                    }
+                    if !negated {
+                        rule.not_negated = Some((start..end, at.index));
+                    }
                 }
             }
             for (re, at) in &self.regexes {
@@ -427,25 +520,42 @@ impl Matcher {
                     }));
                 }
             }
-            if hits.is_empty() {
-                return;
-            }
-            // Group by (code, rule), keeping text order within each group:
-            // a stable sort, so that hits with the same span keep the order
-            // the scan found them in.
-            hits.sort_by_key(|h| (h.at.code, h.at.rule, h.span.start, h.span.end));
-            let mut negation = Negation {
-                text,
-                scope: None,
-                words,
-                cache: negations,
-            };
-            for group in hits.chunk_by(|a, b| (a.at.code, a.at.rule) == (b.at.code, b.at.rule)) {
-                let info = &self.rules[group[0].at.code as usize][group[0].at.rule as usize];
-                if let Some(firing) = self.fire(group, info, &mut negation) {
-                    fired(firing);
+            if !hits.is_empty() {
+                // Group by (code, rule), keeping text order within each
+                // group: a stable sort, so that hits with the same span
+                // keep the order the scan found them in.
+                hits.sort_by_key(|h| (h.at.code, h.at.rule, h.span.start, h.span.end));
+                for group in hits.chunk_by(|a, b| (a.at.code, a.at.rule) == (b.at.code, b.at.rule))
+                {
+                    let info = &self.rules[group[0].at.code as usize][group[0].at.rule as usize];
+                    if let Some(firing) = self.fire(group, info, &mut negation) {
+                        firings.push((group[0].at.rule_id, firing));
+                    }
                 }
             }
+            // Both kinds of rules' firings, in rule order.
+            touched.sort_unstable();
+            let mut others = firings.drain(..).peekable();
+            for &id in touched.iter() {
+                while let Some((_, firing)) = others.next_if(|(other, _)| *other < id) {
+                    fired(firing);
+                }
+                let rule = std::mem::take(&mut simple[id as usize]);
+                let negated = rule.not_negated.is_none();
+                let (span, any) = rule
+                    .not_negated
+                    .or(rule.first)
+                    .expect("a touched rule has a hit");
+                fired(Firing {
+                    code: rule.code as usize,
+                    rule: rule.rule as usize,
+                    span,
+                    negated,
+                    any: any as usize,
+                    with: None,
+                });
+            }
+            others.for_each(|(_, firing)| fired(firing));
             negation.finish();
         })
     }
@@ -589,6 +699,8 @@ fn word_len(text: &str, at: usize) -> usize {
 /// term has), each entry the next state shifted left once, its low bit set
 /// when that state ends a term. State 0 is dead: its row is all zeros.
 struct Trie {
+    /// The root's row by byte rather than by class.
+    root: [u32; 256],
     classes: [u8; 256],
     /// A state's row starts at `state << shift`: rows are a power of two
     /// long, so that finding one takes a shift, not a multiplication.
@@ -655,6 +767,7 @@ impl Trie {
             })
             .collect();
         Trie {
+            root: std::array::from_fn(|b| next[(ROOT << shift) | classes[b] as usize]),
             classes,
             shift,
             next,
@@ -738,23 +851,28 @@ impl Trie {
         }
     }
 
-    /// The terms matching from `start`, appended to `out`. Not inlined:
-    /// alone, its loop keeps everything it needs in registers.
+    /// The terms matching from `start` (less than `bytes.len()`), appended
+    /// to `out`. Reporting a match is out of line, so that the loop keeps
+    /// its state in registers; the first step, taken by every word, needs
+    /// no byte class.
     #[inline]
     fn walk(&self, bytes: &[u8], start: usize, out: &mut Vec<(u32, u32, u32)>) {
         let (next, classes, shift) = (&self.next[..], &self.classes, self.shift);
-        let mut state = ROOT;
-        let mut i = start;
-        while i < bytes.len() {
-            let entry = next[(state << shift) | classes[bytes[i] as usize] as usize];
+        let mut entry = self.root[bytes[start] as usize];
+        let mut i = start + 1;
+        loop {
             if entry == 0 {
                 return;
             }
-            i += 1;
-            state = (entry >> 1) as usize;
+            let state = (entry >> 1) as usize;
             if entry & 1 != 0 {
                 self.ended(state, start, i, out);
             }
+            let Some(&b) = bytes.get(i) else {
+                return;
+            };
+            entry = next[(state << shift) | classes[b as usize] as usize];
+            i += 1;
         }
     }
 
