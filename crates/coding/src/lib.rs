@@ -91,6 +91,28 @@ impl Sink for Vec<Coding> {
     }
 }
 
+/// Tells the workers of [`Coder::code_corpus`] to stop when dropped (with
+/// `.2`, only when dropped by a panic): sets the flag, then wakes those
+/// waiting to run ahead (taking the lock first, so that none checks the
+/// flag and then misses the wake-up).
+struct Stop<'a>(
+    &'a std::sync::atomic::AtomicBool,
+    &'a (std::sync::Mutex<usize>, std::sync::Condvar),
+    bool,
+);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        let Stop(stop, (count, wake), only_on_panic) = self;
+        if *only_on_panic && !std::thread::panicking() {
+            return;
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        drop(count.lock().unwrap_or_else(|e| e.into_inner()));
+        wake.notify_all();
+    }
+}
+
 /// What coding found in one transcript, before the codings are written
 /// out: each coded segment, and the codes (by index) and firings that code
 /// it.
@@ -252,8 +274,8 @@ impl<'c> Coder<'c> {
     /// here, a coding's strings are allocated by the thread that (through
     /// the sink) usually frees them, which allocators do several times
     /// faster than freeing another thread's memory, and codings are moved
-    /// once rather than from vector to vector. Workers run at most
-    /// [`Coder::WINDOW`] documents ahead of the sink, which bounds the
+    /// once rather than from vector to vector. Workers run at most 64
+    /// documents ahead of the sink, which bounds the
     /// memory held between them; unlike batches, the window never leaves a
     /// worker waiting for the slowest document of a batch.
     ///
@@ -285,32 +307,41 @@ impl<'c> Coder<'c> {
             for _ in 0..threads {
                 let send = send.clone();
                 let (next, stop, delivered, spare) = (&next, &stop, &delivered, &spare);
-                scope.spawn(move || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= docs.len() {
-                        return;
-                    }
-                    let (count, wake) = delivered;
-                    let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
-                    while i >= *count + Self::WINDOW && !stop.load(Ordering::Relaxed) {
-                        count = wake.wait(count).unwrap_or_else(|e| e.into_inner());
-                    }
-                    drop(count);
-                    if stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let mut found = spare
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .pop()
-                        .unwrap_or_default();
-                    self.find_into(&docs[i], &mut found);
-                    if send.send((i, found)).is_err() {
-                        return;
+                scope.spawn(move || {
+                    // A worker that panics lets the others go, so that the
+                    // panic reaches the caller rather than a deadlock.
+                    let _stop = Stop(stop, delivered, true);
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= docs.len() {
+                            return;
+                        }
+                        let (count, wake) = delivered;
+                        let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *count + Self::WINDOW && !stop.load(Ordering::Relaxed) {
+                            count = wake.wait(count).unwrap_or_else(|e| e.into_inner());
+                        }
+                        drop(count);
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let mut found = spare
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .pop()
+                            .unwrap_or_default();
+                        self.find_into(&docs[i], &mut found);
+                        if send.send((i, found)).is_err() {
+                            return;
+                        }
                     }
                 });
             }
             drop(send);
+            // However this thread leaves (done, a sink's error, a panic),
+            // the workers stop: none waits, and none can send once
+            // `receive` is dropped.
+            let _stop = Stop(&stop, &delivered, false);
             // Found documents not yet delivered, by index less the number
             // delivered: at most a window of them.
             let mut waiting: std::collections::VecDeque<Option<Found>> = Default::default();
@@ -333,14 +364,7 @@ impl<'c> Coder<'c> {
                 }
                 Ok(())
             });
-            if result.is_err() {
-                // Let the workers go: none waits, none sends.
-                stop.store(true, Ordering::Relaxed);
-                let (count, wake) = &delivered;
-                drop(count.lock().unwrap_or_else(|e| e.into_inner()));
-                wake.notify_all();
-                drop(receive);
-            }
+            drop(receive);
             result
         })
     }
@@ -811,5 +835,73 @@ any = ["cost"]
             assert_eq!(coder.code_corpus(&corpus, &mut failing), Err("full"));
             assert!(failing.seen[..] == expected[..left]);
         }
+    }
+
+    /// Panics on its `at`th coding.
+    struct Panicking {
+        at: usize,
+    }
+
+    impl Sink for Panicking {
+        type Error = std::convert::Infallible;
+
+        fn coding(&mut self, _: Coding) -> Result<(), Self::Error> {
+            self.at = self.at.checked_sub(1).expect("the sink gives up");
+            Ok(())
+        }
+    }
+
+    /// Runs `f` on a thread of its own and says whether it panicked,
+    /// failing if it takes more than a minute (a deadlock).
+    fn panics_in_time(f: impl FnOnce() + Send + 'static) -> bool {
+        let (done, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err();
+            let _ = done.send(panicked);
+        });
+        wait.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("finished, not deadlocked")
+    }
+
+    #[test]
+    fn a_panic_in_the_sink_or_a_worker_reaches_the_caller() {
+        let corpus = || {
+            let transcripts = (0..200)
+                .map(|i| {
+                    let text = format!("P{i:03}: The cost. Not supportive. Supportive.\n");
+                    let path = format!("P{i:03}.txt");
+                    strand_transcript::parse_transcript(Path::new(&path), text).unwrap()
+                })
+                .collect();
+            Corpus {
+                transcripts,
+                cases: Default::default(),
+                warnings: Vec::new(),
+            }
+        };
+        let pool = || {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(3)
+                .build()
+                .unwrap()
+        };
+        // The sink panics while workers wait to run ahead.
+        let sink_corpus = corpus();
+        assert!(panics_in_time(move || {
+            let cb = codebook();
+            let coder = Coder::new(&cb);
+            let _ = pool().install(|| coder.code_corpus(&sink_corpus, &mut Panicking { at: 5 }));
+        }));
+        // A worker panics on a transcript whose paragraphs lie outside its
+        // text (no parser makes one; a bug might).
+        let mut broken = corpus();
+        let outside: std::ops::Range<usize> = 0..10_000;
+        broken.transcripts[100].turns[0].paragraphs = vec![outside];
+        assert!(panics_in_time(move || {
+            let cb = codebook();
+            let coder = Coder::new(&cb);
+            let mut codings: Vec<Coding> = Vec::new();
+            let _ = pool().install(|| coder.code_corpus(&broken, &mut codings));
+        }));
     }
 }
