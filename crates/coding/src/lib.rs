@@ -792,7 +792,7 @@ any = ["cost"]
     fn code_corpus_gives_each_transcript_in_order_whatever_the_threads() {
         let cb = codebook();
         let coder = Coder::new(&cb);
-        // More documents than a batch, so that batches overlap.
+        // More documents than the workers may run ahead by (64).
         let transcripts: Vec<Transcript> = (0..150)
             .map(|i| {
                 let text = format!(
@@ -826,7 +826,7 @@ any = ["cost"]
                 .unwrap();
             assert!(got == expected, "{threads} threads");
         }
-        // Full in the first batch, and in the last.
+        // Full early on, and near the end.
         for left in [20, expected.len() - 20] {
             let mut failing = Failing {
                 left,
