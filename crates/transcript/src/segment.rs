@@ -94,11 +94,42 @@ pub fn segments(transcript: &Transcript, unit: Unit) -> Vec<Segment> {
 /// `turn` of document `document`: what [`segments`] puts in
 /// [`Segment::id`]. A coder that builds ids only for the segments it codes
 /// uses this, so the two cannot disagree.
+///
+/// Written by hand rather than with `format!`: a coder writes one for every
+/// coded segment, and the formatting machinery costs several times more.
 pub fn segment_id(document: &str, turn: usize, unit: Unit, index: usize) -> String {
+    let mut id = String::with_capacity(document.len() + 16);
+    id.push_str(document);
+    id.push_str(":t");
+    push_number(&mut id, turn);
     match unit {
-        Unit::Turn => format!("{document}:t{turn}"),
-        Unit::Paragraph => format!("{document}:t{turn}.p{}", index + 1),
-        Unit::Sentence => format!("{document}:t{turn}.s{}", index + 1),
+        Unit::Turn => {}
+        Unit::Paragraph => {
+            id.push_str(".p");
+            push_number(&mut id, index + 1);
+        }
+        Unit::Sentence => {
+            id.push_str(".s");
+            push_number(&mut id, index + 1);
+        }
+    }
+    id
+}
+
+/// Appends `n` in decimal.
+fn push_number(to: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        to.push(d as char);
     }
 }
 
@@ -131,10 +162,20 @@ fn sentences(text: &str, turn: &Turn, out: &mut Vec<Range<usize>>) {
     for para in &turn.paragraphs {
         let mut merge_next = false;
         let body = &text[para.clone()];
+        let ascii = body.is_ascii();
         let mut piece = |at: usize, end: usize| {
             let s = &body[at..end];
-            let start = para.start + at + (s.len() - s.trim_start().len());
-            let end = para.start + at + s.trim_end().len();
+            let (start, end) = if ascii {
+                // White space as `char::is_whitespace` has it in ASCII.
+                let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+                let bytes = s.as_bytes();
+                let lead = bytes.iter().take_while(|b| space(b)).count();
+                let trail = bytes[lead..].iter().rev().take_while(|b| space(b)).count();
+                (lead, bytes.len() - trail)
+            } else {
+                (s.len() - s.trim_start().len(), s.trim_end().len())
+            };
+            let (start, end) = (para.start + at + start, para.start + at + end);
             if start >= end {
                 return;
             }
@@ -146,7 +187,7 @@ fn sentences(text: &str, turn: &Turn, out: &mut Vec<Range<usize>>) {
             merge_next = ends_with_abbreviation(&text[start..end]);
         };
         // The same UAX #29 boundaries either way; the ASCII path is faster.
-        if body.is_ascii() {
+        if ascii {
             let mut at = 0;
             crate::ascii_sentences::each_boundary(body, |cut| {
                 piece(at, cut);
@@ -263,6 +304,30 @@ mod tests {
     }
 
     #[test]
+    fn segment_ids_are_written_as_format_would() {
+        for (turn, index) in [
+            (1, 0),
+            (9, 9),
+            (10, 99),
+            (123, 4567),
+            (usize::MAX, usize::MAX - 1),
+        ] {
+            assert_eq!(
+                segment_id("P07", turn, Unit::Turn, index),
+                format!("P07:t{turn}")
+            );
+            assert_eq!(
+                segment_id("P07", turn, Unit::Paragraph, index),
+                format!("P07:t{turn}.p{}", index + 1)
+            );
+            assert_eq!(
+                segment_id("d\u{e9}j\u{e0}", turn, Unit::Sentence, index),
+                format!("d\u{e9}j\u{e0}:t{turn}.s{}", index + 1)
+            );
+        }
+    }
+
+    #[test]
     fn abbreviation_check_agrees_with_the_unicode_one() {
         assert_eq!(
             ABBREVIATIONS.iter().map(|a| a.len()).max(),
@@ -328,7 +393,7 @@ mod tests {
             for _ in 0..1 + next(3) {
                 for w in 0..1 + next(12) {
                     if w > 0 {
-                        text.push_str([" ", " ", " ", "  ", "\t"][next(5)]);
+                        text.push_str([" ", " ", " ", "  ", "\t", "\x0b", " \x0c"][next(7)]);
                     }
                     text.push_str(WORDS[next(WORDS.len())]);
                 }
