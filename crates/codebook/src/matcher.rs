@@ -89,7 +89,7 @@ pub struct CodeMatch {
 /// what makes existing tools slow on large codebooks.
 ///
 /// Terms match whole words only, so the automaton is a trie walked from
-/// the start of each word ([`Trie`]) rather than an Aho-Corasick automaton
+/// the start of each word rather than an Aho-Corasick automaton
 /// run over every byte: it finds exactly the matches an Aho-Corasick scan
 /// followed by a word-boundary check would keep (a test compares the two
 /// on random text), without first finding the ones it would throw away,

@@ -269,7 +269,7 @@ impl<'c> Coder<'c> {
     ///
     /// Worker threads (as many as rayon's pool has, so `RAYON_NUM_THREADS`
     /// rules here too) take documents in order and find what to code in
-    /// each ([`Found`]); this thread writes the codings out and hands them
+    /// each; this thread writes the codings out and hands them
     /// over as soon as the next document in order is ready. Written out
     /// here, a coding's strings are allocated by the thread that (through
     /// the sink) usually frees them, which allocators do several times
