@@ -290,7 +290,20 @@ impl<'t> Scope<'t> {
         };
         let mut i = 0;
         while i < bytes.len() {
-            let (class, len) = class_at(i);
+            let b = bytes[i];
+            // ASCII spaces and punctuation in line; the rest below.
+            let (class, len) = if b < 0x80 {
+                match ASCII_CLASS[b as usize] {
+                    Char::Word => (Char::Word, 1),
+                    Char::Break => (Char::Break, 1),
+                    Char::Apostrophe | Char::Other => {
+                        i += 1;
+                        continue;
+                    }
+                }
+            } else {
+                class_at(i)
+            };
             match class {
                 // A word: alphanumeric characters and the apostrophes among
                 // and after them, read in one go.
