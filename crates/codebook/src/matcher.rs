@@ -97,6 +97,8 @@ pub struct CodeMatch {
 pub struct Matcher {
     /// How many rules all codes have.
     rule_count: usize,
+    /// The trie's terms from this one on are negation triggers.
+    negation_terms: u32,
     trie: Trie,
     /// For each term of the trie: whether it is a stem, and where its uses
     /// are in `uses`.
@@ -185,6 +187,9 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 /// read for negation only if some hit needs it, and then once for all.
 struct Negation<'t, 's> {
     text: &'t str,
+    /// False when the text has no word that could negate; not known
+    /// until asked.
+    may_negate: Option<bool>,
     scope: Option<Scope<'t>>,
     words: &'s mut Vec<Word>,
     /// Per term match: 0 not asked yet, 1 not negated, 2 negated.
@@ -204,6 +209,11 @@ impl<'t> Negation<'t, '_> {
 
     /// Whether the hit at `span`, with cache slot `slot`, is negated.
     fn negated_at(&mut self, slot: u32, span: Range<usize>) -> bool {
+        let text = self.text.as_bytes();
+        let may_negate = *self.may_negate.get_or_insert_with(|| has_nt(text));
+        if !may_negate {
+            return false;
+        }
         if slot == NO_SLOT {
             return self.scope().is_negated(span);
         }
@@ -308,6 +318,14 @@ impl Matcher {
             }
             rules.push(infos);
         }
+        // The negation triggers go into the trie too, with no uses: a text
+        // in which none matches (and with no apostrophe for "n't") cannot
+        // have a negated match, and its words need not be read.
+        let negation_terms = literal_texts.len() as u32;
+        for trigger in crate::negation::TRIGGERS {
+            literal_texts.push(trigger.to_string());
+            literals.push((false, Vec::new()));
+        }
         let mut uses = Vec::new();
         let literals = literals
             .into_iter()
@@ -319,6 +337,7 @@ impl Matcher {
             .collect();
         Matcher {
             rule_count,
+            negation_terms,
             trie: Trie::new(&literal_texts),
             literals,
             uses,
@@ -452,13 +471,25 @@ impl Matcher {
             // memory rather than registers.
             terms.clear();
             self.trie.matches(text, terms);
+            // Only a word that is a trigger, or ends in "n't", can negate:
+            // without one, every match stands. Whether there is an
+            // apostrophe is asked only if negation is.
+            let may_negate = if terms.iter().any(|&(id, ..)| id >= self.negation_terms) {
+                Some(true)
+            } else {
+                None
+            };
             let mut negation = Negation {
                 text,
+                may_negate,
                 scope: None,
                 words,
                 cache: negations,
             };
             for &(id, start, end) in terms.iter() {
+                if id >= self.negation_terms {
+                    continue;
+                }
                 let (start, end) = (start as usize, end as usize);
                 let (stem, uses) = &self.literals[id as usize];
                 let end = if *stem {
@@ -598,6 +629,33 @@ impl Matcher {
             negated,
         })
     }
+}
+
+/// Whether `text` has "n't" in it, either case, with a straight or curly
+/// apostrophe: the only way a word not in the trigger list can negate.
+fn has_nt(text: &[u8]) -> bool {
+    const CURLY: &[u8] = "\u{2019}".as_bytes();
+    let mut from = 0;
+    while let Some(k) = text[from..]
+        .iter()
+        .position(|&b| b == b'\'' || b == CURLY[0])
+    {
+        let at = from + k;
+        from = at + 1;
+        let apostrophe = if text[at] == b'\'' {
+            1
+        } else if text[at..].starts_with(CURLY) {
+            CURLY.len()
+        } else {
+            continue;
+        };
+        let n_before = at > 0 && text[at - 1] | 0x20 == b'n';
+        let t_after = text.get(at + apostrophe).is_some_and(|&b| b | 0x20 == b't');
+        if n_before && t_after {
+            return true;
+        }
+    }
+    false
 }
 
 /// Replaces the separate hits of proximity patterns' terms with one hit
@@ -1196,6 +1254,11 @@ any = ["manager BEFORE/2 appraisal*"]
             "d\u{e9}j\u{e0}",
             "vu",
             "\u{e9}t\u{e9}",
+            "Hardly",
+            "nobody",
+            "CANNOT",
+            "neither",
+            "nothing",
             "x",
             "the",
             "a",
@@ -1211,6 +1274,31 @@ any = ["manager BEFORE/2 appraisal*"]
             text.push_str(GAPS[next(GAPS.len())]);
         }
         text
+    }
+
+    #[test]
+    fn n_t_is_found_with_either_apostrophe() {
+        for text in [
+            "didn't",
+            "DIDN'T it",
+            "isn\u{2019}t",
+            "Isn\u{2019}T.",
+            "n't",
+        ] {
+            assert!(has_nt(text.as_bytes()), "{text}");
+        }
+        for text in [
+            "it's",
+            "I\u{2019}m",
+            "n'",
+            "'t",
+            "n\u{2018}t",
+            "n t",
+            "",
+            "\u{2014}",
+        ] {
+            assert!(!has_nt(text.as_bytes()), "{text}");
+        }
     }
 
     #[test]

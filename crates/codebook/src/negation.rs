@@ -23,9 +23,9 @@ const POST_WINDOW: usize = 6;
 const PROBLEM_REACH: usize = 3;
 
 // The word lists, as `listed_role` below knows them; a test holds the two
-// together.
-#[cfg(test)]
-const TRIGGERS: &[&str] = &[
+// together. The matcher also looks for the triggers, to skip reading the
+// words of a text that has none.
+pub(crate) const TRIGGERS: &[&str] = &[
     "no", "not", "never", "nobody", "nothing", "none", "neither", "nor", "without", "cannot",
     "hardly", "barely", "rarely",
 ];
@@ -141,43 +141,45 @@ fn role(w: &[u8]) -> Role {
 /// The longest word in the lists.
 const LONGEST_LISTED: usize = 9;
 
+/// Every word in the lists, whatever its role.
+const LISTED: &[&str] = &[
+    "no",
+    "not",
+    "never",
+    "nobody",
+    "nothing",
+    "none",
+    "neither",
+    "nor",
+    "without",
+    "cannot",
+    "hardly",
+    "barely",
+    "rarely",
+    "but",
+    "however",
+    "although",
+    "though",
+    "except",
+    "yet",
+    "whereas",
+    "apart",
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+    "barrier",
+    "difficult",
+    "hard",
+    "bother",
+    "worry",
+    "concern",
+    "factor",
+];
+
 /// Per lower-case first letter, the lengths (as bits) of the listed words
 /// starting with it: most words are ruled out by this alone.
 static LISTED_LENGTHS: [u16; 256] = {
-    const LISTED: &[&str] = &[
-        "no",
-        "not",
-        "never",
-        "nobody",
-        "nothing",
-        "none",
-        "neither",
-        "nor",
-        "without",
-        "cannot",
-        "hardly",
-        "barely",
-        "rarely",
-        "but",
-        "however",
-        "although",
-        "though",
-        "except",
-        "yet",
-        "whereas",
-        "apart",
-        "problem",
-        "problems",
-        "issue",
-        "issues",
-        "barrier",
-        "difficult",
-        "hard",
-        "bother",
-        "worry",
-        "concern",
-        "factor",
-    ];
     let mut t = [0u16; 256];
     let mut i = 0;
     while i < LISTED.len() {
@@ -464,6 +466,19 @@ mod tests {
             assert_ne!(role(w.as_bytes()), Role::Problem, "{w}");
         }
         assert_eq!(role(b"nothingness"), Role::Other);
+        // The matcher skips texts with none of TRIGGERS: they must be all
+        // the listed words whose role is Trigger.
+        for w in LISTED {
+            assert_eq!(
+                role(w.as_bytes()) == Role::Trigger,
+                TRIGGERS.contains(w),
+                "{w}"
+            );
+        }
+        assert_eq!(
+            LISTED.len(),
+            TRIGGERS.len() + CLAUSE_ENDS.len() + PROBLEM_WORDS.len()
+        );
     }
 
     #[test]
