@@ -39,7 +39,7 @@ impl Codebook {
         out
     }
 
-    /// The codebook as CSV, in the columns [`Codebook::from_csv`] reads
+    /// The codebook as CSV, in the columns [`Codebook::csv_to_toml`] reads
     /// back: id, parent, label, definition, include, exclude, terms (the
     /// `any` terms of every rule, separated by `;`).
     pub fn to_csv(&self) -> String {

@@ -20,6 +20,6 @@ mod model;
 mod negation;
 
 pub use error::{Diagnostic, Error};
-pub use matcher::{CodeMatch, Matcher};
+pub use matcher::{CodeMatch, Firing, Matcher};
 pub use model::{Code, Codebook, NegatedPolicy, Pattern, Rule, Speakers};
 pub use negation::{is_negated, Scope};

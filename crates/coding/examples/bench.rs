@@ -4,6 +4,9 @@
 //! transcripts (deterministic: the same size gives the same bytes) and a
 //! 30-code, 500-term codebook beside it. `bench code DIR` reads the corpus
 //! and codes it, printing throughput in MB/s of transcript text.
+//! `bench profile DIR [TIMES]` codes it TIMES times and prints only the
+//! number of codings, for profilers; `bench dump DIR CODEBOOK` prints every
+//! coding, to compare two builds.
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
@@ -296,6 +299,49 @@ fn code(dir: &Path) {
     );
 }
 
+/// Loads a corpus once and codes it `times` times, nothing else: for
+/// profilers (`perf record`, `valgrind --tool=callgrind`), whose figures
+/// are then mostly coding.
+fn profile(dir: &Path, times: usize) {
+    let corpus = Corpus::load(dir, || {}).unwrap_or_else(|e| panic!("{e}"));
+    let codebook = Codebook::read(&dir.join("codebook.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let coder = Coder::new(&codebook);
+    for _ in 0..times {
+        let mut count = Count(0);
+        let Ok(()) = coder.code_corpus(&corpus, &mut count);
+        println!("{} codings", count.0);
+    }
+}
+
+/// Every coding of a corpus, one per line, to compare two builds' codings
+/// byte for byte (`bench dump DIR CODEBOOK > codings.tsv`).
+fn dump(dir: &Path, codebook: &Path) {
+    use std::io::Write as _;
+    let corpus = Corpus::load(dir, || {}).unwrap_or_else(|e| panic!("{e}"));
+    let codebook = Codebook::read(codebook).unwrap_or_else(|e| panic!("{e}"));
+    let mut codings: Vec<Coding> = Vec::new();
+    let Ok(()) = Coder::new(&codebook).code_corpus(&corpus, &mut codings);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for c in &codings {
+        writeln!(
+            out,
+            "{}\t{}\t{:?}\t{}\t{}\t{:?}\t{}\t{}\t{}\t{:?}\t{}",
+            c.document,
+            c.segment,
+            c.segment_span,
+            c.speaker,
+            c.code,
+            c.recoded_from,
+            c.coder,
+            c.evidence.rule,
+            c.evidence.pattern,
+            c.evidence.span,
+            c.evidence.negated
+        )
+        .expect("write to stdout");
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match (args.get(1).map(String::as_str), args.get(2), args.get(3)) {
@@ -304,8 +350,15 @@ fn main() {
             generate(Path::new(dir), mb).expect("generate the corpus");
         }
         (Some("code"), Some(dir), None) => code(Path::new(dir)),
+        (Some("profile"), Some(dir), times) => profile(
+            Path::new(dir),
+            times.map_or(5, |t| t.parse().expect("TIMES is a number")),
+        ),
+        (Some("dump"), Some(dir), Some(codebook)) => dump(Path::new(dir), Path::new(codebook)),
         _ => {
-            eprintln!("usage: bench generate DIR MEGABYTES | bench code DIR");
+            eprintln!(
+                "usage: bench generate DIR MEGABYTES | bench code DIR | bench profile DIR [TIMES] | bench dump DIR CODEBOOK"
+            );
             std::process::exit(2);
         }
     }

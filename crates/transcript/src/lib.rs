@@ -32,7 +32,7 @@ pub use corpus::{parse_file, read_transcript, Corpus, CorpusWarning, CASES_FILE}
 pub use docx::{docx_text, MAX_DOCUMENT_XML};
 pub use error::{Error, Location};
 pub use parse::parse_transcript;
-pub use segment::{segments, Segment, Unit};
+pub use segment::{segment_id, segments, turn_spans, Segment, Unit};
 pub use subtitles::{parse_captions, Captions};
 pub use summary::{DocumentSummary, Summary};
 pub use survey::parse_survey;
