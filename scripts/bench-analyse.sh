@@ -2,7 +2,7 @@
 # The analysis benchmark, one command: `scripts/bench-analyse.sh [N] [RUNS]`
 # (defaults 10000 and 3). Generates N interview transcripts once under
 # bench/generated/ (not committed; stitched from the sample study's
-# exchanges, see crates/strand/examples/bench_corpus.rs), builds strand with
+# exchanges, see crates/transcript/examples/bench_corpus.rs), builds strand with
 # the `bench-analyse` profile (Cargo.toml: strand optimised, polars at
 # opt-level 1; a full release build of polars takes ~30 min on 2 cores),
 # then times `strand analyse` on them RUNS times with /usr/bin/time -v and
@@ -13,7 +13,10 @@ cd "$(dirname "$0")/.."
 n="${1:-10000}"
 runs="${2:-3}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strand-target}"
-cargo build -q --profile bench-analyse -p strand --bin strand --example bench_corpus
+# Two builds, not one: an example of `strand` would bring in its
+# dev-dependencies and change (and rebuild) polars.
+cargo build -q --profile bench-analyse -p strand --bin strand
+cargo build -q --profile bench-analyse -p strand-transcript --example bench_corpus
 bin="$CARGO_TARGET_DIR/bench-analyse"
 dir="bench/generated/analyse-$n"
 [ -d "$dir" ] || "$bin/examples/bench_corpus" corpora/sample-study "$dir" "$n"

@@ -9,6 +9,10 @@
 //! new participant's id. The default codebook therefore codes it as it
 //! codes real-looking talk. Trust, role and band are drawn at random with
 //! a fixed seed: the same N gives the same bytes.
+//!
+//! It lives here, needing nothing but std, rather than beside the `strand`
+//! binary: building an example of `strand` brings in its dev-dependencies,
+//! which changes polars' feature set and so rebuilds polars.
 
 use std::fmt::Write as _;
 use std::path::Path;
