@@ -639,26 +639,10 @@ fn suggest(found: &str, codebook: &Codebook) -> Option<String> {
         return Some(id.to_string());
     }
     ids.iter()
-        .map(|id| (edits(found, id), *id))
+        .map(|id| (strand_codebook::edit_distance(found, id), *id))
         .filter(|(d, _)| *d <= 2)
         .min()
         .map(|(_, id)| id.to_string())
-}
-
-/// Levenshtein distance, for suggestions.
-fn edits(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

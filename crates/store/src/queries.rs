@@ -55,25 +55,10 @@ pub(crate) fn similar_code(codebook: &Codebook, code: &str) -> Option<String> {
     codebook
         .codes
         .iter()
-        .map(|c| (edit_distance(&c.id, code), &c.id))
+        .map(|c| (strand_codebook::edit_distance(&c.id, code), &c.id))
         .filter(|(d, _)| *d <= 3)
         .min()
         .map(|(_, id)| id.clone())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// A document in the project.

@@ -81,14 +81,7 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
     // The tables quote transcripts, so the same rule as `strand run`:
     // nothing is coded while the screen's findings stand.
     let (findings, _) = screening::scan(&corpus, &args.screen)?;
-    if !findings.is_empty() {
-        let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
-        anyhow::bail!(
-            "the anonymisation screen found {} possible identifying detail(s); nothing was analysed:\n{}\n  hint: remove them (`strand redact`), or after checking each one, accept it with --accept KIND or --accept DOCUMENT:LINE:COLUMN",
-            findings.len(),
-            list.join("\n")
-        );
-    }
+    crate::screening::refuse(&findings, "analysed")?;
     let directory = Directory::read(&args.directory, &codebook)?;
     let trust_column = corpus
         .cases

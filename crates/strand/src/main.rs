@@ -541,14 +541,7 @@ fn run(args: &RunArgs) -> Result<()> {
     // Nothing is coded while the screen finds identifying details that the
     // researcher has not accepted: a report would spread them.
     let (findings, screen_accepted) = screening::scan(&corpus, &args.screen)?;
-    if !findings.is_empty() {
-        let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
-        anyhow::bail!(
-            "the anonymisation screen found {} possible identifying detail(s); nothing was coded:\n{}\n  hint: remove them (`strand redact`), or after checking each one, accept it with --accept KIND or --accept DOCUMENT:LINE:COLUMN",
-            findings.len(),
-            list.join("\n")
-        );
-    }
+    screening::refuse(&findings, "coded")?;
 
     let coding = Progress::new("coding", corpus.transcripts.len());
     let coder = Coder::new(&codebook);

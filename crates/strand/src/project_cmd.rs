@@ -297,14 +297,7 @@ pub fn add(args: &AddArgs) -> Result<()> {
     };
     let corpus = Corpus::assemble(&dir, transcripts, cases)?;
     let (findings, _) = screening::scan(&corpus, &args.screen)?;
-    if !findings.is_empty() {
-        let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
-        bail!(
-            "the anonymisation screen found {} possible identifying detail(s); nothing was added:\n{}\n  hint: remove them (`strand redact`), or after checking each one, accept it with --accept KIND or --accept DOCUMENT:LINE:COLUMN",
-            findings.len(),
-            list.join("\n")
-        );
-    }
+    crate::screening::refuse(&findings, "added")?;
     for w in &corpus.warnings {
         eprintln!("warning: {w}");
     }

@@ -126,14 +126,7 @@ fn export_project(
     // A project file carries the transcripts to other programs and
     // people, so the same rule holds as for a report.
     let (findings, _) = screening::scan(&corpus, screen)?;
-    if !findings.is_empty() {
-        let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
-        bail!(
-            "the anonymisation screen found {} possible identifying detail(s); nothing was exported:\n{}\n  hint: remove them (`strand redact`), or after checking each one, accept it with --accept KIND or --accept DOCUMENT:LINE:COLUMN",
-            findings.len(),
-            list.join("\n")
-        );
-    }
+    crate::screening::refuse(&findings, "exported")?;
     let mut codings: Vec<Coding> = Vec::new();
     let Ok(()) = Coder::new(&codebook).code_corpus(&corpus, &mut codings);
 

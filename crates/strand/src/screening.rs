@@ -134,6 +134,22 @@ pub fn findings(screen: &Screen, t: &strand_transcript::Transcript) -> Vec<Findi
 
 /// Every finding in the corpus, in document order, and how many of them the
 /// researcher accepted.
+/// Refuses to go on while findings stand: `nothing was {done}` (coded,
+/// added, analysed, exported), every finding listed by place and kind,
+/// never by value. Every command that would spread transcript text past
+/// the researcher's own screen calls this first.
+pub fn refuse(findings: &[Located], done: &str) -> Result<()> {
+    if findings.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
+    anyhow::bail!(
+        "the anonymisation screen found {} possible identifying detail(s); nothing was {done}:\n{}\n  hint: remove them (`strand redact`), or after checking each one, accept it with --accept KIND or --accept DOCUMENT:LINE:COLUMN",
+        findings.len(),
+        list.join("\n")
+    )
+}
+
 pub fn scan(corpus: &Corpus, args: &ScreenArgs) -> Result<(Vec<Located>, usize)> {
     let screen = args.screen()?;
     let mut standing = Vec::new();
