@@ -105,6 +105,16 @@ pub struct Matcher {
     literals: Vec<(bool, Range<usize>)>,
     uses: Vec<Use>,
     regexes: Vec<(regex::Regex, Use)>,
+    /// All of `regexes` in one automaton. Asking each regex about each
+    /// segment cost more than the rest of coding together (one search,
+    /// with its own start-up, per regex per segment); one search for all
+    /// of them says whether any matches, which few segments do. Only
+    /// then are the regexes run one by one, exactly as before, so their
+    /// matches (each regex's own, overlapping others') are unchanged. A
+    /// multi-pattern search reporting matches directly would give only
+    /// leftmost, non-overlapping ones across all patterns, a different
+    /// answer.
+    any_regex: regex::RegexSet,
     /// Per code, per rule: the patterns as written and who the rule listens to.
     rules: Vec<Vec<RuleInfo>>,
 }
@@ -335,6 +345,11 @@ impl Matcher {
                 (stem, start..uses.len())
             })
             .collect();
+        // Each regex compiled already, so together they compile too.
+        let any_regex = regex::RegexSetBuilder::new(regexes.iter().map(|(re, _)| re.as_str()))
+            .case_insensitive(true)
+            .build()
+            .expect("regexes that compile one by one compile as a set");
         Matcher {
             rule_count,
             negation_terms,
@@ -342,6 +357,7 @@ impl Matcher {
             literals,
             uses,
             regexes,
+            any_regex,
             rules,
         }
     }
@@ -542,7 +558,12 @@ impl Matcher {
                     }
                 }
             }
-            for (re, at) in &self.regexes {
+            let regexes = if self.any_regex.is_match(text) {
+                &self.regexes[..]
+            } else {
+                &[]
+            };
+            for (re, at) in regexes {
                 if listens(at.speakers) && applies(at.code as usize) {
                     hits.extend(re.find_iter(text).map(|m| Hit {
                         at: *at,

@@ -14,7 +14,7 @@ use strand_codebook::Codebook;
 use strand_coding::Coder;
 use strand_directory::Directory;
 
-use crate::progress::Progress;
+use crate::progress::{Progress, Timings};
 use crate::{corpus_name, ingest, invalid, notices, output, screening, Counting};
 
 /// The workbook's file name in the output folder.
@@ -47,6 +47,9 @@ pub struct AnalyseArgs {
     /// Replace invalid bytes (and report them) instead of stopping.
     #[arg(long)]
     replace_invalid: bool,
+    /// Print how long each stage took on stderr.
+    #[arg(long)]
+    timings: bool,
     #[command(flatten)]
     screen: screening::ScreenArgs,
 }
@@ -73,15 +76,18 @@ struct TableSummary<'a> {
 }
 
 pub fn run(args: &AnalyseArgs) -> Result<()> {
+    let mut timings = Timings::new(args.timings);
     let codebook = Codebook::read(&args.codebook)?;
     let corpus = ingest::load(
         std::slice::from_ref(&args.corpus),
         invalid(args.replace_invalid),
     )?;
+    timings.lap("reading");
     // The tables quote transcripts, so the same rule as `strand run`:
     // nothing is coded while the screen's findings stand.
     let (findings, _) = screening::scan(&corpus, &args.screen)?;
     crate::screening::refuse(&findings, "analysed")?;
+    timings.lap("screen");
     let directory = Directory::read(&args.directory, &codebook)?;
     let trust_column = corpus
         .cases
@@ -93,6 +99,7 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
         directory.check_trusts(&trusts.into_iter().collect::<Vec<_>>())?;
     }
 
+    timings.lap("directory");
     let progress = Progress::new("coding", corpus.transcripts.len());
     let coder = Coder::new(&codebook);
     let mut sink = Counting {
@@ -102,6 +109,7 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
     let Ok(()) = coder.code_corpus(&corpus, &mut sink);
     progress.finish();
     let codings = sink.codings;
+    timings.lap("coding");
 
     let input = Input {
         corpus: &corpus,
@@ -118,9 +126,11 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
             band: &args.band,
         },
     )?;
+    timings.lap("tables");
     for n in notices(&corpus, &codebook.language, coder.unit()) {
         eprintln!("warning: {n}");
     }
+    timings.lap("languages");
 
     let name = corpus_name(&args.corpus);
     let out = args
@@ -129,11 +139,12 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
         .unwrap_or_else(|| Path::new("reports").join(&name).join("analysis"));
     // Everything is made in memory first, so a failure leaves the folder
     // as it was; each file then goes in through a rename.
-    let files = files(&name, &tables)?;
+    let files = files(&name, &tables, &mut timings)?;
     for (file, bytes) in &files {
         output::write_atomic(&out.join(file), bytes)
             .with_context(|| format!("cannot write the analysis to {}", out.display()))?;
     }
+    timings.lap("writing");
 
     if args.json {
         let summary = Summary {
@@ -168,22 +179,31 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
             out.display()
         );
     }
+    timings.report();
     Ok(())
 }
 
 /// Every output file's name and bytes: `<table>.csv` and
 /// `<table>.parquet` per table, then the workbook.
-fn files(corpus: &str, tables: &[StudyTable]) -> Result<Vec<(String, Vec<u8>)>> {
+fn files(
+    corpus: &str,
+    tables: &[StudyTable],
+    timings: &mut Timings,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for t in tables {
         files.push((
             format!("{}.csv", t.table.name),
             t.table.to_csv().into_bytes(),
         ));
+    }
+    timings.lap("csv");
+    for t in tables {
         let parquet = strand_analysis::to_parquet(&t.table)
             .with_context(|| format!("cannot write table `{}` as Parquet", t.table.name))?;
         files.push((format!("{}.parquet", t.table.name), parquet));
     }
+    timings.lap("parquet");
     let sheets: Vec<strand_workbook::Sheet<'_>> = tables
         .iter()
         .map(|t| strand_workbook::Sheet {
@@ -200,6 +220,7 @@ fn files(corpus: &str, tables: &[StudyTable]) -> Result<Vec<(String, Vec<u8>)>> 
         WORKBOOK.to_string(),
         strand_workbook::workbook(&title, &notes, &sheets)?,
     ));
+    timings.lap("workbook");
     Ok(files)
 }
 

@@ -292,18 +292,27 @@ fn notices(corpus: &Corpus, language: &str, unit: Unit) -> Vec<String> {
             None => format!("{}: its language could not be told", t.id),
         });
     }
-    for t in &corpus.transcripts {
+    // Guessing the language of every long segment is the costliest part
+    // of ingest, so documents are checked in parallel (in order all the same).
+    use rayon::prelude::*;
+    let foreign: Vec<Vec<String>> = corpus
+        .transcripts
+        .par_iter()
         // A whole document in another language is reported above.
-        if t.language.as_ref().is_some_and(|l| l.code != language) {
-            continue;
-        }
-        for (segment, l) in strand_transcript::foreign_segments(t, unit, language) {
-            out.push(format!(
-                "{}: a passage in `{}`, not `{language}`; check how it was coded",
-                segment.id, l.code
-            ));
-        }
-    }
+        .filter(|t| t.language.as_ref().is_none_or(|l| l.code == language))
+        .map(|t| {
+            strand_transcript::foreign_segments(t, unit, language)
+                .into_iter()
+                .map(|(segment, l)| {
+                    format!(
+                        "{}: a passage in `{}`, not `{language}`; check how it was coded",
+                        segment.id, l.code
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    out.extend(foreign.into_iter().flatten());
     for t in corpus.transcripts.iter().filter(|t| t.replaced > 0) {
         out.push(format!(
             "{}: {} invalid byte sequences were replaced while reading",

@@ -35,3 +35,47 @@ impl Progress {
         self.0.finish_and_clear();
     }
 }
+
+/// Wall-clock time per stage, printed on stderr when asked for
+/// (`--timings`): how a benchmark run shows where its seconds go. It
+/// names stages only, never anything read from a transcript.
+pub struct Timings {
+    on: bool,
+    start: std::time::Instant,
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Timings {
+    pub fn new(on: bool) -> Timings {
+        let now = std::time::Instant::now();
+        Timings {
+            on,
+            start: now,
+            last: now,
+            laps: Vec::new(),
+        }
+    }
+
+    /// Ends the stage called `stage`, which began when the last one ended.
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+
+    /// Prints every stage and the total, if asked for.
+    pub fn report(&self) {
+        if !self.on {
+            return;
+        }
+        for (stage, took) in &self.laps {
+            eprintln!("timing {stage:<12} {:>8.3} s", took.as_secs_f64());
+        }
+        eprintln!(
+            "timing {:<12} {:>8.3} s",
+            "total",
+            self.start.elapsed().as_secs_f64()
+        );
+    }
+}

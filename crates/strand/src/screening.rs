@@ -132,8 +132,6 @@ pub fn findings(screen: &Screen, t: &strand_transcript::Transcript) -> Vec<Findi
     out
 }
 
-/// Every finding in the corpus, in document order, and how many of them the
-/// researcher accepted.
 /// Refuses to go on while findings stand: `nothing was {done}` (coded,
 /// added, analysed, exported), every finding listed by place and kind,
 /// never by value. Every command that would spread transcript text past
@@ -150,12 +148,21 @@ pub fn refuse(findings: &[Located], done: &str) -> Result<()> {
     )
 }
 
+/// Every finding in the corpus, in document order, and how many of them the
+/// researcher accepted. Documents are screened in parallel; the findings
+/// come back in document order all the same.
 pub fn scan(corpus: &Corpus, args: &ScreenArgs) -> Result<(Vec<Located>, usize)> {
+    use rayon::prelude::*;
     let screen = args.screen()?;
+    let per_document: Vec<Vec<Finding>> = corpus
+        .transcripts
+        .par_iter()
+        .map(|t| findings(&screen, t))
+        .collect();
     let mut standing = Vec::new();
     let mut accepted = 0;
-    for t in &corpus.transcripts {
-        for finding in findings(&screen, t) {
+    for (t, found) in corpus.transcripts.iter().zip(per_document) {
+        for finding in found {
             let located = Located {
                 document: t.id.clone(),
                 finding,

@@ -100,21 +100,33 @@ impl Corpus {
 
     /// Reads a corpus folder, rejecting invalid bytes. `on_document` is
     /// called after each transcript is read, for progress reporting.
-    pub fn load(dir: &Path, on_document: impl FnMut()) -> Result<Corpus, Error> {
+    pub fn load(dir: &Path, on_document: impl Fn() + Sync) -> Result<Corpus, Error> {
         Corpus::load_with(dir, Invalid::Reject, on_document)
     }
 
     /// Reads a corpus folder, treating invalid bytes as `invalid` says.
+    ///
+    /// Transcripts are read and parsed in parallel (rayon's pool, so
+    /// `RAYON_NUM_THREADS` bounds it): parsing and the per-document
+    /// language guess cost more than the reading. The corpus is the same
+    /// whatever the number of threads, and so is the error: when several
+    /// files are bad, the first in path order is reported. `on_document`
+    /// is called from the worker threads, once per transcript.
     pub fn load_with(
         dir: &Path,
         invalid: Invalid,
-        mut on_document: impl FnMut(),
+        on_document: impl Fn() + Sync,
     ) -> Result<Corpus, Error> {
-        let mut transcripts = Vec::new();
-        for path in Corpus::transcript_paths(dir)? {
-            transcripts.push(read_transcript(&path, invalid)?);
-            on_document();
-        }
+        use rayon::prelude::*;
+        let read: Vec<Result<Transcript, Error>> = Corpus::transcript_paths(dir)?
+            .par_iter()
+            .map(|path| {
+                let t = read_transcript(path, invalid);
+                on_document();
+                t
+            })
+            .collect();
+        let transcripts = read.into_iter().collect::<Result<Vec<_>, _>>()?;
         let cases_path = dir.join(CASES_FILE);
         let cases = if cases_path.exists() {
             Some(Cases::read(&cases_path)?)
@@ -247,6 +259,31 @@ mod tests {
 
     fn transcript(name: &str, text: &str) -> Transcript {
         crate::parse_transcript(Path::new(name), text.to_string()).unwrap()
+    }
+
+    #[test]
+    fn parallel_reading_keeps_path_order_and_reports_the_first_bad_file() {
+        let dir = std::env::temp_dir().join(format!("strand-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in (1..=40).rev() {
+            std::fs::write(
+                dir.join(format!("P{i:02}.txt")),
+                format!("P{i:02}: Hello {i}.\n"),
+            )
+            .unwrap();
+        }
+        let corpus = Corpus::load(&dir, || {}).unwrap();
+        let ids: Vec<String> = corpus.transcripts.iter().map(|t| t.id.clone()).collect();
+        let expected: Vec<String> = (1..=40).map(|i| format!("P{i:02}")).collect();
+        assert_eq!(ids, expected);
+        assert_eq!(corpus.transcripts[6].text, "P07: Hello 7.\n");
+        // Two bad files: whichever thread fails first, the error names
+        // the first in path order.
+        std::fs::write(dir.join("P31.txt"), b"P31: \xff\n").unwrap();
+        std::fs::write(dir.join("P12.txt"), b"P12: \xfe\n").unwrap();
+        let err = Corpus::load(&dir, || {}).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(err.contains("P12.txt"), "{err}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod corpus;
 mod docx;
 mod error;
 mod parse;
+pub mod plain;
 mod segment;
 mod subtitles;
 mod summary;
@@ -243,10 +244,20 @@ pub fn foreign_segments(
     expected: &str,
 ) -> Vec<(Segment, Language)> {
     use unicode_segmentation::UnicodeSegmentation;
+    // Plain English needs no trigram scoring (see `plain`): that test is
+    // for English only, so other languages ask whatlang about everything.
+    let skip_plain = expected == "eng";
     segments(transcript, unit)
         .into_iter()
         .filter(|s| s.role == Role::Participant)
-        .filter(|s| s.text(transcript).unicode_words().count() >= LONG_SEGMENT_WORDS)
+        .filter(|s| {
+            s.text(transcript)
+                .unicode_words()
+                .take(LONG_SEGMENT_WORDS)
+                .count()
+                >= LONG_SEGMENT_WORDS
+        })
+        .filter(|s| !(skip_plain && plain::plainly_english(s.text(transcript))))
         .filter_map(|s| {
             let info = whatlang::detect(s.text(transcript))?;
             (info.is_reliable() && info.lang().code() != expected).then(|| {
