@@ -1,19 +1,14 @@
 //! Exemplar quotes: a few telling segments per theme, for the report.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
-use strand_coding::Coding;
 use strand_table::{Table, Value};
-use unicode_segmentation::UnicodeSegmentation;
 
-use crate::Input;
+use crate::prepare::{Prepared, GOOD_WORDS};
 
 /// How many quotes each theme gets at most.
 pub const QUOTES_PER_THEME: usize = 3;
-
-/// Quotes shorter than this say too little out of context; longer ones
-/// bury the point. Segments outside the range rank after those inside it.
-const GOOD_WORDS: std::ops::RangeInclusive<usize> = 8..=45;
 
 /// `exemplars`: theme, rank, segment, case, the case attributes, quote,
 /// pattern. A theme's quotes come from its own codings and its
@@ -21,53 +16,75 @@ const GOOD_WORDS: std::ops::RangeInclusive<usize> = 8..=45;
 /// is positive evidence for the code it was recoded to), each from a different case (one voice
 /// should not stand for a theme), best first: a quote of a readable length,
 /// then the longer, then by segment id so ties break the same way every run.
-pub fn exemplars(input: &Input<'_>) -> Table {
+///
+/// One pass over the codings: each is a candidate for its own code and
+/// every code above it, and only the best per theme and case is kept.
+pub(crate) fn exemplars(p: &Prepared<'_>) -> Table {
+    let input = p.input;
     let attributes = &input.corpus.cases.attributes;
     let mut columns = vec!["theme", "rank", "segment", "case"];
     columns.extend(attributes.iter().map(String::as_str));
     columns.extend(["quote", "pattern"]);
     let mut table = Table::new("exemplars", &columns);
 
-    let docs: BTreeMap<&str, &strand_transcript::Transcript> = input
-        .corpus
-        .transcripts
+    let codes = &input.codebook.codes;
+    // The themes a coding of each code speaks to: the code and every code
+    // whose id prefixes it (`barriers` for `barriers.cost`).
+    let themes_of: Vec<Vec<usize>> = codes
         .iter()
-        .map(|t| (t.id.as_str(), t))
+        .map(|c| {
+            codes
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| {
+                    c.id == t.id
+                        || c.id
+                            .strip_prefix(t.id.as_str())
+                            .is_some_and(|rest| rest.starts_with('.'))
+                })
+                .map(|(j, _)| j)
+                .collect()
+        })
         .collect();
-    for code in &input.codebook.codes {
-        let prefix = format!("{}.", code.id);
-        // The best candidate per case.
-        let mut best: BTreeMap<&str, (Key<'_>, &Coding)> = BTreeMap::new();
-        for c in input.codings.iter().filter(|c| {
-            (!c.evidence.negated || c.recoded_from.is_some())
-                && (*c.code == *code.id || c.code.starts_with(&prefix))
-        }) {
-            let Some(t) = docs.get(&*c.document) else {
-                continue;
-            };
-            // Words are counted on the text as it stands (tidying its
-            // whitespace changes no word); the quote is built only for the
-            // picks, which matters with millions of codings.
-            let words = t.text[c.segment_span.clone()].unicode_words().count();
-            let key = Key {
-                outside: !GOOD_WORDS.contains(&words),
-                shorter: usize::MAX - words.min(*GOOD_WORDS.end()),
-                segment: c.segment.as_str(),
-            };
-            match best.get(&*c.speaker) {
-                Some((k, _)) if *k <= key => {}
-                _ => {
-                    best.insert(&*c.speaker, (key, c));
+    // The best candidate per (theme, case), and the coding it came from;
+    // on a tie the earlier coding stays.
+    let mut best: HashMap<(usize, usize), (Key<'_>, usize)> = HashMap::new();
+    for (i, (c, placed)) in input.codings.iter().zip(&p.placed).enumerate() {
+        let Some(placed) = placed else {
+            continue;
+        };
+        if c.evidence.negated && c.recoded_from.is_none() {
+            continue;
+        }
+        let s = &p.segments[placed.segment];
+        let key = Key {
+            outside: !GOOD_WORDS.contains(&s.words),
+            shorter: usize::MAX - s.words.min(*GOOD_WORDS.end()),
+            segment: s.id,
+        };
+        for &theme in &themes_of[placed.code] {
+            match best.entry((theme, placed.case)) {
+                Entry::Occupied(e) if e.get().0 <= key => {}
+                Entry::Occupied(mut e) => {
+                    e.insert((key.clone(), i));
+                }
+                Entry::Vacant(e) => {
+                    e.insert((key.clone(), i));
                 }
             }
         }
-        let mut picks: Vec<(Key<'_>, &Coding)> = best.into_values().collect();
-        picks.sort_by(|a, b| a.0.cmp(&b.0));
-        for (rank, (_, c)) in picks.into_iter().take(QUOTES_PER_THEME).enumerate() {
-            let quote = docs[&*c.document].text[c.segment_span.clone()]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
+    }
+    let mut per_theme: Vec<Vec<(Key<'_>, usize)>> = vec![Vec::new(); codes.len()];
+    for ((theme, _), pick) in best {
+        per_theme[theme].push(pick);
+    }
+    for (code, mut picks) in codes.iter().zip(per_theme) {
+        // Keys differ between cases (a segment belongs to one case), so
+        // this order is total.
+        picks.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (rank, &(_, i)) in picks.iter().take(QUOTES_PER_THEME).enumerate() {
+            let c = &input.codings[i];
+            let segment = p.placed[i].expect("a pick was placed").segment;
             let mut row: Vec<Value> = vec![
                 code.id.as_str().into(),
                 (rank + 1).into(),
@@ -84,7 +101,7 @@ pub fn exemplars(input: &Input<'_>) -> Table {
                         .into(),
                 );
             }
-            row.push(quote.into());
+            row.push(p.quote(segment).into());
             row.push(c.evidence.pattern.as_str().into());
             table.push(row).expect("one value per column");
         }

@@ -33,6 +33,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use strand_codebook::Codebook;
 use strand_coding::Coding;
 use strand_table::{Table, Value};
+
+use crate::prepare::Prepared;
 use strand_transcript::{Corpus, Unit};
 
 pub use convert::{from_parquet, to_dataframe, to_parquet, to_table};
@@ -97,6 +99,11 @@ impl Analysis {
 
 /// Runs every aggregation.
 pub fn analyse(input: &Input<'_>) -> Result<Analysis, Error> {
+    check_by(input)?;
+    analyse_prepared(&Prepared::new(input)?, input.by)
+}
+
+fn check_by(input: &Input<'_>) -> Result<(), Error> {
     let cases = &input.corpus.cases;
     if !input
         .corpus
@@ -109,12 +116,19 @@ pub fn analyse(input: &Input<'_>) -> Result<Analysis, Error> {
             available: cases.attributes.join(", "),
         });
     }
+    Ok(())
+}
+
+/// [`analyse`] on codings numbered already, with prevalence broken down
+/// by the attribute `by`.
+pub(crate) fn analyse_prepared(p: &Prepared<'_>, by: &str) -> Result<Analysis, Error> {
+    check_by(&Input { by, ..*p.input })?;
     Ok(Analysis {
-        summary: summary(input),
-        participants: participants(input.corpus),
-        prevalence: prevalence::overall(input)?,
-        prevalence_by: prevalence::by_attribute(input)?,
-        exemplars: exemplars::exemplars(input),
+        summary: summary(p),
+        participants: participants(p.input.corpus),
+        prevalence: prevalence::overall(p)?,
+        prevalence_by: prevalence::by_attribute(p, by)?,
+        exemplars: exemplars::exemplars(p),
     })
 }
 
@@ -126,10 +140,10 @@ pub(crate) fn percent(part: i64, whole: i64) -> f64 {
     (part as f64 * 1000.0 / whole as f64).round() / 10.0
 }
 
-fn summary(input: &Input<'_>) -> Table {
+fn summary(p: &Prepared<'_>) -> Table {
+    let input = p.input;
     let corpus = input.corpus;
     let s = corpus.summary(input.unit);
-    let coded: BTreeSet<&str> = input.codings.iter().map(|c| c.segment.as_str()).collect();
     let mut table = Table::new("summary", &["metric", "value"]);
     let rows: [(&str, Value); 9] = [
         ("documents", s.documents.into()),
@@ -138,7 +152,7 @@ fn summary(input: &Input<'_>) -> Table {
         ("participant_turns", s.participant_turns.into()),
         ("unit", s.unit.into()),
         ("participant_segments", s.participant_segments.into()),
-        ("coded_segments", coded.len().into()),
+        ("coded_segments", p.segments.len().into()),
         ("codings", input.codings.len().into()),
         ("words", s.words.into()),
     ];

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::prevalence::NO_CASE;
@@ -24,6 +25,17 @@ pub(crate) struct Segment<'a> {
     pub id: &'a str,
     pub document: usize,
     pub span: Range<usize>,
+    /// Words in the segment (Unicode word boundaries), counted once here:
+    /// quotes are ranked by length in several tables.
+    pub words: usize,
+}
+
+/// Where one coding went: its code, segment and case numbers.
+#[derive(Clone, Copy)]
+pub(crate) struct Placed {
+    pub code: usize,
+    pub segment: usize,
+    pub case: usize,
 }
 
 pub(crate) struct Prepared<'a> {
@@ -32,6 +44,9 @@ pub(crate) struct Prepared<'a> {
     pub cases: Vec<String>,
     /// Every coded segment, in first-coded order.
     pub segments: Vec<Segment<'a>>,
+    /// Per coding of the input, in its order: where it went, or `None`
+    /// for one that cannot be placed (see [`Prepared::new`]).
+    pub placed: Vec<Option<Placed>>,
     /// One row per coding rolled up the hierarchy: (theme, segment,
     /// case, positive). A coding of `barriers.cost` gives a row for
     /// `barriers.cost` and one for `barriers`.
@@ -89,6 +104,7 @@ impl<'a> Prepared<'a> {
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
+        let mut placed = Vec::with_capacity(n);
         for c in input.codings {
             // Codings of codes the codebook does not have, or by speakers
             // who are not participants, cannot be placed; the coder makes
@@ -98,6 +114,7 @@ impl<'a> Prepared<'a> {
                 case_index.get(&*c.speaker),
                 documents.get(&*c.document),
             ) else {
+                placed.push(None);
                 continue;
             };
             let next = segments.len() as i64;
@@ -106,9 +123,15 @@ impl<'a> Prepared<'a> {
                     id: c.segment.as_str(),
                     document,
                     span: c.segment_span.clone(),
+                    words: 0,
                 });
                 next
             });
+            placed.push(Some(Placed {
+                code: code as usize,
+                segment: seg as usize,
+                case: case as usize,
+            }));
             let turn = turn_key(&c.segment);
             let next = turn_index.len() as i64;
             let turn = *turn_index.entry((document, turn)).or_insert(next);
@@ -127,6 +150,13 @@ impl<'a> Prepared<'a> {
             c_doc.push(document as i64);
             c_case.push(case);
         }
+        // Counting words is most of the work here, and each segment's count
+        // is its own.
+        segments.par_iter_mut().for_each(|s| {
+            s.words = input.corpus.transcripts[s.document].text[s.span.clone()]
+                .unicode_words()
+                .count();
+        });
         let rolled = df!(
             "theme" => r_theme,
             "segment" => r_seg,
@@ -144,6 +174,7 @@ impl<'a> Prepared<'a> {
             input,
             cases,
             segments,
+            placed,
             rolled,
             coded,
         })
@@ -189,8 +220,7 @@ impl<'a> Prepared<'a> {
             Vec::with_capacity(n),
         );
         for s in &self.segments {
-            let text = &self.input.corpus.transcripts[s.document].text[s.span.clone()];
-            let w = text.unicode_words().count();
+            let w = s.words;
             outside.push(i64::from(!GOOD_WORDS.contains(&w)));
             words.push(w.min(*GOOD_WORDS.end()) as i64);
             document.push(s.document as i64);

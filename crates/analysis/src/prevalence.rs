@@ -3,25 +3,20 @@
 use polars::prelude::*;
 use strand_table::{Table, Value};
 
+use crate::prepare::Prepared;
 use crate::{percent, Error, Input};
 
 /// Attribute value for a participant with no row in the cases file.
 pub const NO_CASE: &str = "(no case)";
 
-/// One row per (theme, segment, case): each coding rolled up to its code's
-/// ancestors, since a segment about cost is also about barriers.
-fn coded(input: &Input<'_>) -> PolarsResult<LazyFrame> {
-    let mut theme = Vec::new();
-    let mut segment = Vec::new();
-    let mut case = Vec::new();
-    for c in input.codings {
-        for id in input.codebook.lineage(&c.code) {
-            theme.push(id.to_string());
-            segment.push(c.segment.clone());
-            case.push(c.speaker.to_string());
-        }
-    }
-    Ok(df!("theme" => theme, "segment" => segment, "case" => case)?.lazy())
+/// One row per (theme, segment, case), themes by number (`order`): each
+/// coding rolled up to its code's ancestors, since a segment about cost is
+/// also about barriers. Negated mentions count here as coded.
+fn coded(p: &Prepared<'_>) -> LazyFrame {
+    p.rolled
+        .clone()
+        .lazy()
+        .select([col("theme").alias("order"), col("segment"), col("case")])
 }
 
 /// The codebook's codes in order, so every code gets a row, coded or not.
@@ -50,21 +45,20 @@ fn left() -> JoinArgs {
     JoinArgs::new(JoinType::Left)
 }
 
-/// Participant cases of the corpus with their value of the `by` attribute.
-fn case_values(input: &Input<'_>) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = input
-        .corpus
-        .transcripts
+/// Every participant case (by number) with its value of the `by`
+/// attribute.
+fn case_values(p: &Prepared<'_>, by: &str) -> PolarsResult<LazyFrame> {
+    let cases = &p.input.corpus.cases;
+    let values: Vec<&str> = p
+        .cases
         .iter()
-        .flat_map(|t| t.participants())
-        .map(|p| {
-            let value = input.corpus.cases.attribute(p, input.by).unwrap_or(NO_CASE);
-            (p.to_string(), value.to_string())
-        })
+        .map(|c| cases.attribute(c, by).unwrap_or(NO_CASE))
         .collect();
-    out.sort();
-    out.dedup();
-    out
+    Ok(df!(
+        "case" => (0..p.cases.len() as i64).collect::<Vec<_>>(),
+        "value" => values,
+    )?
+    .lazy())
 }
 
 fn int(df: &DataFrame, name: &str) -> PolarsResult<Vec<i64>> {
@@ -86,11 +80,11 @@ fn text(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
 }
 
 /// `prevalence`: theme, label, depth, cases, cases_pct, segments.
-pub fn overall(input: &Input<'_>) -> Result<Table, Error> {
-    let total = case_values(input).len() as i64;
-    let per_theme = coded(input)?.group_by([col("theme")]).agg(counts());
-    let df = themes(input)?
-        .join(per_theme, [col("theme")], [col("theme")], left())
+pub(crate) fn overall(p: &Prepared<'_>) -> Result<Table, Error> {
+    let total = p.cases.len() as i64;
+    let per_theme = coded(p).group_by([col("order")]).agg(counts());
+    let df = themes(p.input)?
+        .join(per_theme, [col("order")], [col("order")], left())
         .with_columns([
             col("cases").fill_null(lit(0i64)),
             col("segments").fill_null(lit(0i64)),
@@ -121,26 +115,23 @@ pub fn overall(input: &Input<'_>) -> Result<Table, Error> {
 /// `prevalence_by_<by>`: theme, label, depth, <by>, cases, cases_total,
 /// cases_pct, segments. Percentages are of the cases with that value, so
 /// a Trust with fewer participants is not under-counted.
-pub fn by_attribute(input: &Input<'_>) -> Result<Table, Error> {
-    let by = input.by;
-    let pairs = case_values(input);
-    let (case_ids, values): (Vec<String>, Vec<String>) = pairs.into_iter().unzip();
-    let cases = df!("case" => case_ids, "value" => values)?.lazy();
+pub(crate) fn by_attribute(p: &Prepared<'_>, by: &str) -> Result<Table, Error> {
+    let cases = case_values(p, by)?;
     let totals = cases.clone().group_by([col("value")]).agg([col("case")
         .count()
         .cast(DataType::Int64)
         .alias("cases_total")]);
-    let per_cell = coded(input)?
+    let per_cell = coded(p)
         .join(
             cases,
             [col("case")],
             [col("case")],
             JoinArgs::new(JoinType::Inner),
         )
-        .group_by([col("theme"), col("value")])
+        .group_by([col("order"), col("value")])
         .agg(counts());
     // Every theme against every value, so absent themes show as zero.
-    let grid = themes(input)?
+    let grid = themes(p.input)?
         .join(
             totals,
             Vec::<Expr>::new(),
@@ -149,8 +140,8 @@ pub fn by_attribute(input: &Input<'_>) -> Result<Table, Error> {
         )
         .join(
             per_cell,
-            [col("theme"), col("value")],
-            [col("theme"), col("value")],
+            [col("order"), col("value")],
+            [col("order"), col("value")],
             left(),
         )
         .with_columns([

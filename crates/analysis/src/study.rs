@@ -30,11 +30,8 @@ pub fn study(
     directory: &Directory,
     gap_attributes: GapAttributes<'_>,
 ) -> Result<Vec<StudyTable>, Error> {
-    let base = crate::analyse(&Input {
-        by: gap_attributes.trust,
-        ..*input
-    })?;
     let p = Prepared::new(input)?;
+    let base = crate::analyse_prepared(&p, gap_attributes.trust)?;
     let by_attribute = attributes::prevalence_by_attribute(&p)?;
     let matrix = attributes::matrix_coding(&by_attribute);
     let cooccurrence = cooccurrence::cooccurrence(&p)?;

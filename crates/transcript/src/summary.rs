@@ -58,17 +58,27 @@ impl Corpus {
             documents_detail: Vec::new(),
         };
         let mut labels: BTreeMap<Role, std::collections::BTreeSet<&str>> = BTreeMap::new();
-        for t in &self.transcripts {
-            let segs = segments(t, unit);
-            let words = t.word_count();
+        // Segmenting and counting words is the work, and each document's
+        // is its own: done in parallel, added up in document order.
+        use rayon::prelude::*;
+        let counts: Vec<(usize, usize, usize)> = self
+            .transcripts
+            .par_iter()
+            .map(|t| {
+                let segs = segments(t, unit);
+                let participant = segs.iter().filter(|s| s.role == Role::Participant).count();
+                (segs.len(), participant, t.word_count())
+            })
+            .collect();
+        for (t, (segments, participant_segments, words)) in self.transcripts.iter().zip(counts) {
             s.turns += t.turns.len();
             s.participant_turns += t
                 .turns
                 .iter()
                 .filter(|t| t.role == Role::Participant)
                 .count();
-            s.segments += segs.len();
-            s.participant_segments += segs.iter().filter(|s| s.role == Role::Participant).count();
+            s.segments += segments;
+            s.participant_segments += participant_segments;
             s.words += words;
             s.replaced += t.replaced;
             for turn in &t.turns {
@@ -82,7 +92,7 @@ impl Corpus {
             s.documents_detail.push(DocumentSummary {
                 id: t.id.clone(),
                 turns: t.turns.len(),
-                segments: segs.len(),
+                segments,
                 words,
                 language,
                 encoding: t.encoding.as_str(),
