@@ -118,40 +118,60 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
         unit: coder.unit(),
         by: &args.trust,
     };
-    let tables = study(
-        &input,
-        &directory,
-        GapAttributes {
-            trust: &args.trust,
-            band: &args.band,
-        },
-    )?;
+    // The language check needs only the corpus, and the tables are mostly
+    // one thread's work: they run side by side.
+    let (tables, notices) = std::thread::scope(|scope| {
+        let notices = scope.spawn(|| notices(&corpus, &codebook.language, coder.unit()));
+        let tables = study(
+            &input,
+            &directory,
+            GapAttributes {
+                trust: &args.trust,
+                band: &args.band,
+            },
+        );
+        let notices = notices
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (tables, notices)
+    });
+    let tables = tables?;
     timings.lap("tables");
-    for n in notices(&corpus, &codebook.language, coder.unit()) {
+    for n in notices {
         eprintln!("warning: {n}");
     }
-    timings.lap("languages");
+
+    // The tables hold what is quoted; the transcripts and codings are not
+    // needed past this point, and writing the files takes memory of its own.
+    let (documents, participants, coded) = (
+        corpus.transcripts.len(),
+        corpus.participant_count(),
+        codings.len(),
+    );
+    drop(codings);
+    drop(corpus);
 
     let name = corpus_name(&args.corpus);
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(&name).join("analysis"));
-    // Everything is made in memory first, so a failure leaves the folder
-    // as it was; each file then goes in through a rename.
-    let files = files(&name, &tables, &mut timings)?;
-    for (file, bytes) in &files {
-        output::write_atomic(&out.join(file), bytes)
-            .with_context(|| format!("cannot write the analysis to {}", out.display()))?;
-    }
+    // Each file goes to a temporary file as it is made and all are renamed
+    // into place at the end: a failure leaves the folder as it was.
+    let mut staged = output::Staged::default();
+    files(&name, &tables, &out, &mut staged, &mut timings)
+        .with_context(|| format!("cannot write the analysis to {}", out.display()))?;
+    staged
+        .commit()
+        .with_context(|| format!("cannot write the analysis to {}", out.display()))?;
     timings.lap("writing");
 
     if args.json {
         let summary = Summary {
             out: out.display().to_string(),
-            documents: corpus.transcripts.len(),
-            participants: corpus.participant_count(),
-            codings: codings.len(),
+            documents,
+            participants,
+            codings: coded,
             opportunities: directory.opportunities.len(),
             tables: tables
                 .iter()
@@ -170,9 +190,9 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
     } else {
         println!(
             "{} documents, {} participants, {} codings, {} opportunities -> {} tables (CSV, Parquet) and {} in {}",
-            corpus.transcripts.len(),
-            corpus.participant_count(),
-            codings.len(),
+            documents,
+            participants,
+            coded,
             directory.opportunities.len(),
             tables.len(),
             WORKBOOK,
@@ -183,27 +203,39 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
     Ok(())
 }
 
-/// Every output file's name and bytes: `<table>.csv` and
+/// Writes every output file into `staged`: `<table>.csv` and
 /// `<table>.parquet` per table, then the workbook.
 fn files(
     corpus: &str,
     tables: &[StudyTable],
+    out: &Path,
+    staged: &mut output::Staged,
     timings: &mut Timings,
-) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files = Vec::new();
-    for t in tables {
-        files.push((
-            format!("{}.csv", t.table.name),
-            t.table.to_csv().into_bytes(),
-        ));
-    }
-    timings.lap("csv");
-    for t in tables {
-        let parquet = strand_analysis::to_parquet(&t.table)
-            .with_context(|| format!("cannot write table `{}` as Parquet", t.table.name))?;
-        files.push((format!("{}.parquet", t.table.name), parquet));
-    }
-    timings.lap("parquet");
+) -> Result<()> {
+    // The workbook takes longest and needs nothing the other files do:
+    // it is made on a thread of its own meanwhile.
+    std::thread::scope(|scope| {
+        let workbook = scope.spawn(|| workbook(corpus, tables));
+        for t in tables {
+            staged.add(
+                &out.join(format!("{}.csv", t.table.name)),
+                t.table.to_csv().as_bytes(),
+            )?;
+            let parquet = strand_analysis::to_parquet(&t.table)
+                .with_context(|| format!("cannot write table `{}` as Parquet", t.table.name))?;
+            staged.add(&out.join(format!("{}.parquet", t.table.name)), &parquet)?;
+        }
+        timings.lap("csv, parquet");
+        let workbook = workbook
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        staged.add(&out.join(WORKBOOK), &workbook)?;
+        timings.lap("workbook");
+        Ok(())
+    })
+}
+
+fn workbook(corpus: &str, tables: &[StudyTable]) -> Result<Vec<u8>> {
     let sheets: Vec<strand_workbook::Sheet<'_>> = tables
         .iter()
         .map(|t| strand_workbook::Sheet {
@@ -216,12 +248,7 @@ fn files(
         "Made by strand analyse from the interview transcripts, the codebook and the learning-opportunity directory. Each sheet after this one is a table; the same tables are beside this file as CSV and Parquet.",
         "A case is one participant. Percentages are of the participants in the group named on the row. Quotes are pseudonymised interview extracts: handle this file as research data.",
     ];
-    files.push((
-        WORKBOOK.to_string(),
-        strand_workbook::workbook(&title, &notes, &sheets)?,
-    ));
-    timings.lap("workbook");
-    Ok(files)
+    Ok(strand_workbook::workbook(&title, &notes, &sheets)?)
 }
 
 /// The first `n` rows of the gap table, as JSON objects of its columns

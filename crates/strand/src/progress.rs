@@ -43,7 +43,15 @@ pub struct Timings {
     on: bool,
     start: std::time::Instant,
     last: std::time::Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
+    laps: Vec<Lap>,
+}
+
+/// A stage: its name, how long it took, and the resident memory in KiB
+/// (now, peak so far) at its end, where the system tells.
+struct Lap {
+    stage: &'static str,
+    took: std::time::Duration,
+    memory: Option<(u64, u64)>,
 }
 
 impl Timings {
@@ -60,7 +68,12 @@ impl Timings {
     /// Ends the stage called `stage`, which began when the last one ended.
     pub fn lap(&mut self, stage: &'static str) {
         let now = std::time::Instant::now();
-        self.laps.push((stage, now - self.last));
+        let memory = if self.on { memory() } else { None };
+        self.laps.push(Lap {
+            stage,
+            took: now - self.last,
+            memory,
+        });
         self.last = now;
     }
 
@@ -69,8 +82,20 @@ impl Timings {
         if !self.on {
             return;
         }
-        for (stage, took) in &self.laps {
-            eprintln!("timing {stage:<12} {:>8.3} s", took.as_secs_f64());
+        for Lap {
+            stage,
+            took,
+            memory,
+        } in &self.laps
+        {
+            let memory = memory.map_or(String::new(), |(now, peak)| {
+                format!(
+                    "  {:>6} MiB resident, {:>6} MiB peak",
+                    now >> 10,
+                    peak >> 10
+                )
+            });
+            eprintln!("timing {stage:<12} {:>8.3} s{memory}", took.as_secs_f64());
         }
         eprintln!(
             "timing {:<12} {:>8.3} s",
@@ -78,4 +103,20 @@ impl Timings {
             self.start.elapsed().as_secs_f64()
         );
     }
+}
+
+/// Resident memory now and at its peak, in KiB, where the system says
+/// (Linux's `/proc/self/status`).
+fn memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }

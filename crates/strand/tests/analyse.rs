@@ -217,3 +217,53 @@ fn a_bad_directory_is_a_located_error() {
         )
     );
 }
+
+#[test]
+fn timings_name_each_stage_on_stderr_and_change_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = analyse(&dir.path().join("a"), &gap().join("directory"), &[]);
+    let timed = analyse(
+        &dir.path().join("b"),
+        &gap().join("directory"),
+        &["--timings"],
+    );
+    assert!(
+        timed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&timed.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&timed.stderr);
+    let stages: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("timing "))
+        .map(|l| l.split("  ").next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "reading",
+            "screen",
+            "directory",
+            "coding",
+            "tables",
+            "csv, parquet",
+            "workbook",
+            "writing",
+            "total"
+        ]
+    );
+    if cfg!(target_os = "linux") {
+        assert!(stderr.contains("MiB peak"), "{stderr}");
+    }
+    assert!(String::from_utf8_lossy(&plain.stderr)
+        .lines()
+        .all(|l| !l.starts_with("timing")));
+    for t in TABLES {
+        let name = format!("{t}.csv");
+        assert_eq!(
+            std::fs::read(dir.path().join("a").join(&name)).unwrap(),
+            std::fs::read(dir.path().join("b").join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+}
