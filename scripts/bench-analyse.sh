@@ -6,8 +6,9 @@
 # the `bench-analyse` profile (Cargo.toml: strand optimised, polars at
 # opt-level 1; a full release build of polars takes ~30 min on 2 cores),
 # then times `strand analyse` on them RUNS times with /usr/bin/time -v and
-# prints each run's wall-clock seconds and peak resident memory, and the
-# best. Record results in BENCHMARKS.md with the machine and date.
+# prints each run's wall-clock seconds and peak resident memory, the best,
+# and the best run's time and memory per stage (`strand analyse --timings`).
+# Record results in BENCHMARKS.md with the machine and date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-10000}"
@@ -25,11 +26,14 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 best=""
 for run in $(seq 1 "$runs"); do
   log="$(mktemp)"
-  /usr/bin/time -v "$bin/strand" analyse --corpus "$dir" --out "bench/generated/analyse-$n-out" > /dev/null 2> "$log"
+  /usr/bin/time -v "$bin/strand" analyse --timings --corpus "$dir" --out "bench/generated/analyse-$n-out" > /dev/null 2> "$log"
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$log")
   peak=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log")
   echo "run $run: ${secs} s, peak ${peak} MiB"
-  if [ -z "$best" ] || awk "BEGIN { exit !($secs < $best) }"; then best="$secs"; best_peak="$peak"; fi
+  if [ -z "$best" ] || awk "BEGIN { exit !($secs < $best) }"; then
+    best="$secs"; best_peak="$peak"; stages="$(grep '^timing' "$log")"
+  fi
   rm -f "$log"
 done
 echo "best: ${best} s, peak ${best_peak} MiB"
+echo "$stages"
