@@ -77,12 +77,7 @@ fn evidence_points_at_the_matched_words() {
         .codings
         .iter()
         .filter(|c| &*c.document == "T02")
-        .map(|c| {
-            (
-                &t02.text[c.evidence.span.clone()],
-                c.evidence.pattern.as_str(),
-            )
-        })
+        .map(|c| (&t02.text[c.evidence.span.clone()], &*c.evidence.pattern))
         .collect();
     assert_eq!(
         evidence,

@@ -102,7 +102,7 @@ pub(crate) fn exemplars(p: &Prepared<'_>) -> Table {
                 );
             }
             row.push(p.quote(segment).into());
-            row.push(c.evidence.pattern.as_str().into());
+            row.push((&*c.evidence.pattern).into());
             table.push(row).expect("one value per column");
         }
     }

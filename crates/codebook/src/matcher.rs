@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::negation::{Scope, Word};
 use crate::{Codebook, Pattern, Speakers};
@@ -124,8 +125,8 @@ struct RuleInfo {
     /// a `NEAR`/`BEFORE` pattern.
     near: [Vec<Option<(usize, bool)>>; 3],
     has_with: bool,
-    any: Vec<String>,
-    with: Vec<String>,
+    any: Vec<Arc<str>>,
+    with: Vec<Arc<str>>,
 }
 
 /// No negation cache slot: the hit's span is not a term match's own.
@@ -322,8 +323,8 @@ impl Matcher {
                 infos.push(RuleInfo {
                     near: [near(&r.any), near(&r.with), near(&r.without)],
                     has_with: !r.with.is_empty(),
-                    any: r.any.iter().map(Pattern::as_written).collect(),
-                    with: r.with.iter().map(Pattern::as_written).collect(),
+                    any: r.any.iter().map(|p| p.as_written().into()).collect(),
+                    with: r.with.iter().map(|p| p.as_written().into()).collect(),
                 });
             }
             rules.push(infos);
@@ -436,9 +437,16 @@ impl Matcher {
     /// The patterns that matched in a firing, as written
     /// (`study leave + refus*`): [`CodeMatch::pattern`].
     pub fn pattern(&self, f: &Firing) -> String {
+        self.shared_pattern(f).to_string()
+    }
+
+    /// [`Matcher::pattern`], shared: a firing of a single pattern (most
+    /// of them) gets the codebook's own copy rather than an allocation,
+    /// which counts when a corpus has a million codings.
+    pub fn shared_pattern(&self, f: &Firing) -> Arc<str> {
         let info = &self.rules[f.code][f.rule];
         match f.with {
-            Some(w) => format!("{} + {}", info.any[f.any], info.with[w]),
+            Some(w) => format!("{} + {}", info.any[f.any], info.with[w]).into(),
             None => info.any[f.any].clone(),
         }
     }

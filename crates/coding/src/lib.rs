@@ -29,8 +29,9 @@ pub struct Evidence {
     /// Index of the rule within the code that fired (the code the match was
     /// recoded from, for a recoded negation).
     pub rule: usize,
-    /// The patterns that matched, as written in the codebook.
-    pub pattern: String,
+    /// The patterns that matched, as written in the codebook. Shared with
+    /// the matcher, as the other strings of a coding are.
+    pub pattern: Arc<str>,
     /// Byte range of the matched text in the transcript.
     pub span: Range<usize>,
     /// Whether the match stood in a negation's scope.
@@ -564,7 +565,7 @@ impl<'c> Coder<'c> {
             coder: names.coder.clone(),
             evidence: Evidence {
                 rule: firing.rule,
-                pattern: self.matcher.pattern(&firing),
+                pattern: self.matcher.shared_pattern(&firing),
                 span: span.start + firing.span.start..span.start + firing.span.end,
                 negated: firing.negated,
             },

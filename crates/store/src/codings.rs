@@ -62,7 +62,7 @@ impl Tx<'_> {
             segment,
             &*coding.code,
             AUTO,
-            coding.evidence.pattern,
+            &*coding.evidence.pattern,
             evidence,
             codebook,
             self.now()
