@@ -345,28 +345,16 @@ pub(crate) fn gap(
     for row in by_theme {
         let group = &groups[row.group];
         for o in &row.supply {
-            supply
-                .push(vec![
-                    row.kind.as_str().into(),
-                    codes[row.theme].id.as_str().into(),
-                    group.trust.as_str().into(),
-                    group.band.as_str().into(),
-                    o.id.as_str().into(),
-                    o.title.as_str().into(),
-                    o.provider.as_str().into(),
-                    o.offered_to.to_string().into(),
-                    o.delivery.as_str().into(),
-                    o.location.as_str().into(),
-                    o.duration.as_str().into(),
-                    o.cost.pounds().into(),
-                    o.who_pays.as_str().into(),
-                    o.funding.as_str().into(),
-                    o.entry_requirements.as_str().into(),
-                    o.level.to_string().into(),
-                    o.pathway_step.as_str().into(),
-                    (access_quarters(o) as f64 / 4.0).into(),
-                ])
-                .expect("eighteen columns");
+            let mut cells: Vec<Value> = vec![
+                row.kind.as_str().into(),
+                codes[row.theme].id.as_str().into(),
+                group.trust.as_str().into(),
+                group.band.as_str().into(),
+            ];
+            cells.extend(offer_cells(o));
+            cells.push(o.pathway_step.as_str().into());
+            cells.push((access_quarters(o) as f64 / 4.0).into());
+            supply.push(cells).expect("eighteen columns");
         }
     }
     Ok(GapTables { gap, supply })
@@ -379,27 +367,34 @@ pub(crate) fn directory_table(directory: &Directory) -> Table {
     let mut table = Table::new("directory", &columns);
     let join = |items: Vec<String>| items.join(";");
     for o in &directory.opportunities {
-        table
-            .push(vec![
-                o.id.as_str().into(),
-                o.title.as_str().into(),
-                o.provider.as_str().into(),
-                o.offered_to.to_string().into(),
-                o.delivery.as_str().into(),
-                o.location.as_str().into(),
-                o.duration.as_str().into(),
-                o.cost.pounds().into(),
-                o.who_pays.as_str().into(),
-                o.funding.as_str().into(),
-                o.entry_requirements.as_str().into(),
-                o.level.to_string().into(),
-                join(o.bands.iter().map(|b| b.to_string()).collect()).into(),
-                o.pathway_step.as_str().into(),
-                join(o.ksf.iter().map(|k| k.to_string()).collect()).into(),
-                join(o.themes.clone()).into(),
-                o.notes.as_str().into(),
-            ])
-            .expect("one value per directory column");
+        let mut cells: Vec<Value> = offer_cells(o).into();
+        cells.extend([
+            join(o.bands.iter().map(|b| b.to_string()).collect()).into(),
+            o.pathway_step.as_str().into(),
+            join(o.ksf.iter().map(|k| k.to_string()).collect()).into(),
+            join(o.themes.clone()).into(),
+            o.notes.as_str().into(),
+        ]);
+        table.push(cells).expect("one value per directory column");
     }
     table
+}
+
+/// An opportunity's cells that both the supply and the directory tables
+/// show, in that order: id through qualification level.
+fn offer_cells(o: &Opportunity) -> [Value; 12] {
+    [
+        o.id.as_str().into(),
+        o.title.as_str().into(),
+        o.provider.as_str().into(),
+        o.offered_to.to_string().into(),
+        o.delivery.as_str().into(),
+        o.location.as_str().into(),
+        o.duration.as_str().into(),
+        o.cost.pounds().into(),
+        o.who_pays.as_str().into(),
+        o.funding.as_str().into(),
+        o.entry_requirements.as_str().into(),
+        o.level.to_string().into(),
+    ]
 }

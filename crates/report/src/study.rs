@@ -67,6 +67,21 @@ fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or(0.0)
 }
 
+/// The distinct values of `attribute` in the prevalence-by-attribute
+/// table (columns `a` and `v`), in [`sort_values`] order.
+fn attribute_values(pba: &strand_table::Table, a: usize, v: usize, attribute: &str) -> Vec<String> {
+    let mut values: Vec<String> = pba
+        .rows
+        .iter()
+        .filter(|r| text(&r[a]) == attribute)
+        .map(|r| text(&r[v]))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    sort_values(&mut values);
+    values
+}
+
 /// Band values in numeric order where they are numbers ("2" < "10").
 fn sort_values(values: &mut [String]) {
     values.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
@@ -97,15 +112,7 @@ pub fn build(study: &Study<'_>, codebook: &strand_codebook::Codebook) -> Result<
         column(pba, "cases_total")?,
         column(pba, "cases_pct")?,
     );
-    let mut bands: Vec<String> = pba
-        .rows
-        .iter()
-        .filter(|r| text(&r[a]) == study.band)
-        .map(|r| text(&r[v]))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    sort_values(&mut bands);
+    let bands = attribute_values(pba, a, v, study.band);
     if !bands.is_empty() {
         let mut order: Vec<(String, String)> = Vec::new();
         let mut cells: BTreeMap<(String, String), (f64, f64, f64)> = BTreeMap::new();
@@ -190,15 +197,7 @@ pub fn build(study: &Study<'_>, codebook: &strand_codebook::Codebook) -> Result<
                 || x.id.starts_with("barriers.")
         })
         .collect();
-    let mut trusts: Vec<String> = pba
-        .rows
-        .iter()
-        .filter(|r| text(&r[a]) == study.trust)
-        .map(|r| text(&r[v]))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    sort_values(&mut trusts);
+    let trusts = attribute_values(pba, a, v, study.trust);
     if !aspiration.is_empty() && !trusts.is_empty() {
         let mut cells: BTreeMap<(String, String), (f64, f64, f64)> = BTreeMap::new();
         for r in pba.rows.iter().filter(|r| text(&r[a]) == study.trust) {
