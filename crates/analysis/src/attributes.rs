@@ -29,15 +29,15 @@ fn value_order(values: &mut [String]) {
 /// codebook order, values as [`value_order`] sorts them. `cases_pct` is of
 /// the cases with that value. Counts every coding, like `prevalence`.
 pub(crate) fn prevalence_by_attribute(p: &Prepared<'_>) -> Result<Table, Error> {
-    let attributes = &p.input.corpus.cases.attributes;
+    let attributes = &p.cases_file.attributes;
     // Long form of the cases: (case, attribute, value number).
     let mut values: Vec<Vec<String>> = Vec::new();
     let (mut l_case, mut l_attr, mut l_value) = (Vec::new(), Vec::new(), Vec::new());
-    // Per attribute, each coding's value of it: looked up by case number
-    // here rather than joined in polars, where the join made a row per
-    // coding and attribute at once (hundreds of MB for 10,000 cases).
-    let rolled_case: Vec<usize> = p
-        .rolled
+    // Per attribute, each cell's value of it, looked up by case number:
+    // one attribute's column at a time rather than a join of every cell
+    // with every attribute at once.
+    let cell_case: Vec<usize> = p
+        .cells
         .column("case")?
         .i64()?
         .into_no_null_iter()
@@ -62,18 +62,17 @@ pub(crate) fn prevalence_by_attribute(p: &Prepared<'_>) -> Result<Table, Error> 
             l_attr.push(a as i64);
             l_value.push(v);
         }
-        let value: Vec<i64> = rolled_case.iter().map(|&c| value_of[c]).collect();
+        let value: Vec<i64> = cell_case.iter().map(|&c| value_of[c]).collect();
         per_attribute.push(
-            p.rolled
+            p.cells
                 .hstack(&[Column::new("value".into(), value)])?
                 .lazy()
                 .group_by([col("theme"), col("value")])
+                // One row per case and theme, and a case's segments are
+                // its own: rows are cases, the sum counts segments once.
                 .agg([
-                    col("case").n_unique().cast(DataType::Int64).alias("cases"),
-                    col("segment")
-                        .n_unique()
-                        .cast(DataType::Int64)
-                        .alias("segments"),
+                    len().cast(DataType::Int64).alias("cases"),
+                    col("segments").sum().cast(DataType::Int64).alias("segments"),
                 ])
                 .with_column(lit(a as i64).alias("attribute"))
                 // Each attribute's counts made before the next one's, so
@@ -103,7 +102,7 @@ pub(crate) fn prevalence_by_attribute(p: &Prepared<'_>) -> Result<Table, Error> 
         concat(per_attribute, UnionArgs::default())?
     };
     let themes =
-        df!("theme" => (0..p.input.codebook.codes.len() as i64).collect::<Vec<_>>())?.lazy();
+        df!("theme" => (0..p.codebook.codes.len() as i64).collect::<Vec<_>>())?.lazy();
     let keys = [col("theme"), col("attribute"), col("value")];
     let grid = themes
         .join(
@@ -147,7 +146,7 @@ pub(crate) fn prevalence_by_attribute(p: &Prepared<'_>) -> Result<Table, Error> 
         ],
     );
     for i in 0..grid.height() {
-        let code = &p.input.codebook.codes[theme[i] as usize];
+        let code = &p.codebook.codes[theme[i] as usize];
         let a = attr[i] as usize;
         table
             .push(vec![

@@ -17,8 +17,11 @@
 //!    the point; the exemplars use the same range).
 //! 3. **length**, longer first, counting at most 45 words.
 //! 4. **place**: the first in document order (transcripts in id order,
-//!    then position in the transcript), so ties break the same way every
-//!    run.
+//!    then position in the transcript, then segment id), so ties break the
+//!    same way every run.
+//!
+//! Each cell's choice is made as the evidence is tallied (see
+//! [`crate::tally`]), so only the chosen segment's text is kept.
 //!
 //! The alternative, the segment most similar to all the others in the cell
 //! (a medoid of word vectors), would pick more typical wording but depends
@@ -29,77 +32,6 @@ use strand_table::{Table, Value};
 
 use crate::prepare::{quote_order, Prepared};
 use crate::Error;
-
-/// The columns carried with a chosen segment: its id and its sort keys.
-const CHOSEN: [&str; 6] = ["segment", "hits", "outside", "words", "document", "start"];
-
-/// One row per (theme, case) the case voices positively: `theme`, `case`,
-/// `segments` (positive segments of the theme), and the most
-/// representative segment with its keys (`segment`, `hits`, `outside`,
-/// `words`, `document`, `start`). Sorted by theme, then case.
-///
-/// One sort of all candidates by (theme, case, quote order), then the
-/// first row of each (theme, case) run: sorting within each group once per
-/// carried column was ten times slower on 10,000 interviews.
-pub(crate) fn best_per_case(p: &Prepared<'_>) -> Result<DataFrame, Error> {
-    let (keys, order) = quote_order();
-    let mut by = vec![col("theme"), col("case")];
-    by.extend(keys);
-    let mut descending = vec![false, false];
-    descending.extend(order.descending.iter().copied());
-    let sorted = p
-        .rolled
-        .clone()
-        .lazy()
-        .filter(col("positive"))
-        .group_by([col("theme"), col("segment")])
-        .agg([
-            col("case").first(),
-            len().cast(DataType::Int64).alias("hits"),
-        ])
-        .join(
-            p.segment_frame()?.lazy(),
-            [col("segment")],
-            [col("segment")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .sort_by_exprs(
-            by,
-            SortMultipleOptions::default().with_order_descending_multi(descending),
-        )
-        .collect()?;
-    let (theme, case) = (ints(&sorted, "theme")?, ints(&sorted, "case")?);
-    let carried: Vec<Vec<i64>> = CHOSEN
-        .iter()
-        .map(|c| ints(&sorted, c))
-        .collect::<PolarsResult<_>>()?;
-    let mut out_theme = Vec::new();
-    let mut out_case = Vec::new();
-    let mut segments: Vec<i64> = Vec::new();
-    let mut chosen: Vec<Vec<i64>> = vec![Vec::new(); CHOSEN.len()];
-    for i in 0..sorted.height() {
-        if i > 0 && theme[i] == theme[i - 1] && case[i] == case[i - 1] {
-            *segments.last_mut().expect("a run has begun") += 1;
-            continue;
-        }
-        out_theme.push(theme[i]);
-        out_case.push(case[i]);
-        segments.push(1);
-        for (to, from) in chosen.iter_mut().zip(&carried) {
-            to.push(from[i]);
-        }
-    }
-    let mut columns = vec![
-        Column::new("theme".into(), out_theme),
-        Column::new("case".into(), out_case),
-        Column::new("segments".into(), segments),
-    ];
-    for (name, values) in CHOSEN.iter().zip(chosen) {
-        columns.push(Column::new((*name).into(), values));
-    }
-    let height = columns[0].len();
-    Ok(DataFrame::new(height, columns)?)
-}
 
 pub(crate) fn ints(df: &DataFrame, name: &str) -> PolarsResult<Vec<i64>> {
     Ok(df
@@ -116,8 +48,9 @@ pub(crate) fn ints(df: &DataFrame, name: &str) -> PolarsResult<Vec<i64>> {
 /// written empty), in case order and then codebook order; `segments`
 /// counts the case's positive segments for the theme and `segment` and
 /// `quote` are the most representative of them (see the module docs).
-pub(crate) fn framework_matrix(p: &Prepared<'_>, best: &DataFrame) -> Result<Table, Error> {
-    let attributes = &p.input.corpus.cases.attributes;
+pub(crate) fn framework_matrix(p: &Prepared<'_>) -> Result<Table, Error> {
+    let best = &p.best;
+    let attributes = &p.cases_file.attributes;
     let mut columns = vec!["case"];
     columns.extend(attributes.iter().map(String::as_str));
     columns.extend(["theme", "label", "depth", "segments", "segment", "quote"]);
@@ -133,7 +66,7 @@ pub(crate) fn framework_matrix(p: &Prepared<'_>, best: &DataFrame) -> Result<Tab
     order.sort_by_key(|&i| (case[i], theme[i]));
     for i in order {
         let c = case[i] as usize;
-        let code = &p.input.codebook.codes[theme[i] as usize];
+        let code = &p.codebook.codes[theme[i] as usize];
         let mut row: Vec<Value> = vec![p.cases[c].as_str().into()];
         row.extend((0..attributes.len()).map(|a| Value::from(p.value(c, a))));
         row.extend([
@@ -141,7 +74,7 @@ pub(crate) fn framework_matrix(p: &Prepared<'_>, best: &DataFrame) -> Result<Tab
             code.label.as_str().into(),
             code.depth().into(),
             Value::Int(segments[i]),
-            p.segments[segment[i] as usize].id.into(),
+            p.segment(segment[i] as usize).into(),
             p.quote(segment[i] as usize).into(),
         ]);
         table.push(row).expect("one value per column");
@@ -160,15 +93,15 @@ pub(crate) fn framework_matrix(p: &Prepared<'_>, best: &DataFrame) -> Result<Tab
 pub(crate) fn summaries(
     p: &Prepared<'_>,
     by_attribute: &Table,
-    best: &DataFrame,
     attribute: &str,
 ) -> Result<Table, Error> {
+    let best = &p.best;
     let a = p
         .attribute(attribute)
         .ok_or_else(|| Error::MissingAttribute {
             name: attribute.into(),
             purpose: "summarise themes by",
-            available: p.input.corpus.cases.attributes.join(", "),
+            available: p.cases_file.attributes.join(", "),
         })?;
     // The best quote per (theme, value): the best of the cases' best.
     let mut values: Vec<&str> = (0..p.cases.len()).map(|c| p.value(c, a)).collect();
@@ -228,7 +161,6 @@ pub(crate) fn summaries(
         .filter(|r| r[col("attribute")].as_str() == Some(attribute))
         .collect();
     let order: std::collections::HashMap<&str, usize> = p
-        .input
         .codebook
         .codes
         .iter()
@@ -275,7 +207,7 @@ pub(crate) fn summaries(
                 r[col("cases_pct")].clone(),
                 r[col("segments")].clone(),
                 rank[&(value.clone(), theme.clone())].into(),
-                chosen.map_or(Value::Empty, |&s| p.segments[s].id.into()),
+                chosen.map_or(Value::Empty, |&s| p.segment(s).into()),
                 chosen.map_or(Value::Empty, |&s| p.quote(s).into()),
             ])
             .expect("eleven columns");

@@ -116,14 +116,13 @@ pub(crate) struct GapTables {
 
 pub(crate) fn gap(
     p: &Prepared<'_>,
-    best: &DataFrame,
     directory: &Directory,
     attributes: GapAttributes<'_>,
 ) -> Result<GapTables, Error> {
     let missing = |name: &str| Error::MissingAttribute {
         name: name.into(),
         purpose: "group workers by in the gap analysis",
-        available: p.input.corpus.cases.attributes.join(", "),
+        available: p.cases_file.attributes.join(", "),
     };
     let at = p
         .attribute(attributes.trust)
@@ -180,7 +179,8 @@ pub(crate) fn gap(
     by.extend(keys);
     let mut descending = vec![false, false];
     descending.extend(sort.descending.iter().copied());
-    let ranked = best
+    let ranked = p
+        .best
         .clone()
         .lazy()
         .join(
@@ -211,7 +211,6 @@ pub(crate) fn gap(
     }
 
     let code_order: HashMap<&str, usize> = p
-        .input
         .codebook
         .codes
         .iter()
@@ -281,12 +280,12 @@ pub(crate) fn gap(
             "quote",
         ],
     );
-    let codes = &p.input.codebook.codes;
+    let codes = &p.codebook.codes;
     for (r, row) in rows.iter().enumerate() {
         let group = &groups[row.group];
         let code = &codes[row.theme];
         let ids: Vec<&str> = row.supply.iter().map(|o| o.id.as_str()).collect();
-        let evidence: Vec<&str> = row.evidence.iter().map(|&s| p.segments[s].id).collect();
+        let evidence: Vec<&str> = row.evidence.iter().map(|&s| p.segment(s)).collect();
         gap.push(vec![
             (r + 1).into(),
             row.kind.as_str().into(),

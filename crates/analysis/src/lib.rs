@@ -27,20 +27,23 @@ pub mod gap;
 mod prepare;
 mod prevalence;
 mod study;
+mod tally;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use strand_codebook::Codebook;
 use strand_coding::Coding;
 use strand_table::{Table, Value};
 
 use crate::prepare::Prepared;
-use strand_transcript::{Corpus, Unit};
+use strand_transcript::{Cases, Corpus, CorpusWarning, Unit};
 
 pub use convert::{from_parquet, to_dataframe, to_parquet, to_table};
 pub use exemplars::QUOTES_PER_THEME;
 pub use gap::GapAttributes;
-pub use study::{study, StudyTable};
+pub use study::{study, study_tally, StudyTable};
+pub use tally::{DocumentTally, Tally};
 
 /// Why analysis failed.
 #[derive(Debug, thiserror::Error)]
@@ -99,33 +102,63 @@ impl Analysis {
 
 /// Runs every aggregation.
 pub fn analyse(input: &Input<'_>) -> Result<Analysis, Error> {
-    check_by(input)?;
-    analyse_prepared(&Prepared::new(input)?, input.by)
+    check_by(&input.corpus.cases, &input.corpus.warnings, input.by)?;
+    let p = Prepared::new(tally_corpus(input), &input.corpus.cases)?;
+    analyse_prepared(&p, input.by, &input.corpus.warnings)
 }
 
-fn check_by(input: &Input<'_>) -> Result<(), Error> {
-    let cases = &input.corpus.cases;
-    if !input
-        .corpus
-        .warnings
-        .contains(&strand_transcript::CorpusWarning::NoCasesFile)
-        && !cases.attributes.iter().any(|a| a == input.by)
+/// The tally of a corpus held in memory and its codings, documents
+/// tallied in parallel.
+pub(crate) fn tally_corpus<'a>(input: &Input<'a>) -> Tally<'a> {
+    let mut tally = Tally::new(input.codebook, input.unit);
+    let transcripts = &input.corpus.transcripts;
+    let documents: HashMap<&str, usize> = transcripts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let mut per_document: Vec<Vec<&Coding>> = vec![Vec::new(); transcripts.len()];
+    let mut unplaced = 0;
+    for c in input.codings {
+        match documents.get(&*c.document) {
+            Some(&d) => per_document[d].push(c),
+            None => unplaced += 1,
+        }
+    }
+    let tallies: Vec<DocumentTally> = transcripts
+        .par_iter()
+        .zip(per_document)
+        .map(|(t, codings)| tally.document(t, codings))
+        .collect();
+    for d in tallies {
+        tally.add(d);
+    }
+    tally.add_unplaced(unplaced);
+    tally
+}
+
+fn check_by(cases: &Cases, warnings: &[CorpusWarning], by: &str) -> Result<(), Error> {
+    if !warnings.contains(&CorpusWarning::NoCasesFile) && !cases.attributes.iter().any(|a| a == by)
     {
         return Err(Error::UnknownAttribute {
-            name: input.by.to_string(),
+            name: by.to_string(),
             available: cases.attributes.join(", "),
         });
     }
     Ok(())
 }
 
-/// [`analyse`] on codings numbered already, with prevalence broken down
-/// by the attribute `by`.
-pub(crate) fn analyse_prepared(p: &Prepared<'_>, by: &str) -> Result<Analysis, Error> {
-    check_by(&Input { by, ..*p.input })?;
+/// [`analyse`] on a prepared tally, with prevalence broken down by the
+/// attribute `by`.
+pub(crate) fn analyse_prepared(
+    p: &Prepared<'_>,
+    by: &str,
+    warnings: &[CorpusWarning],
+) -> Result<Analysis, Error> {
+    check_by(p.cases_file, warnings, by)?;
     Ok(Analysis {
         summary: summary(p),
-        participants: participants(p.input.corpus),
+        participants: participants(p.cases_file, &p.cases),
         prevalence: prevalence::overall(p)?,
         prevalence_by: prevalence::by_attribute(p, by)?,
         exemplars: exemplars::exemplars(p),
@@ -141,19 +174,17 @@ pub(crate) fn percent(part: i64, whole: i64) -> f64 {
 }
 
 fn summary(p: &Prepared<'_>) -> Table {
-    let input = p.input;
-    let corpus = input.corpus;
-    let s = corpus.summary(input.unit);
+    let s = &p.counts;
     let mut table = Table::new("summary", &["metric", "value"]);
     let rows: [(&str, Value); 9] = [
         ("documents", s.documents.into()),
-        ("participants", corpus.participant_count().into()),
+        ("participants", p.cases.len().into()),
         ("turns", s.turns.into()),
         ("participant_turns", s.participant_turns.into()),
-        ("unit", s.unit.into()),
+        ("unit", p.unit.as_str().into()),
         ("participant_segments", s.participant_segments.into()),
-        ("coded_segments", p.segments.len().into()),
-        ("codings", input.codings.len().into()),
+        ("coded_segments", s.coded_segments.into()),
+        ("codings", s.codings.into()),
         ("words", s.words.into()),
     ];
     for (k, v) in rows {
@@ -162,17 +193,15 @@ fn summary(p: &Prepared<'_>) -> Table {
     table
 }
 
-fn participants(corpus: &Corpus) -> Table {
-    let present: BTreeSet<String> = corpus
-        .transcripts
-        .iter()
-        .flat_map(|t| t.participants())
-        .map(str::to_string)
-        .collect();
+/// `present`: the participants present in the transcripts, sorted.
+fn participants(cases: &Cases, present: &[String]) -> Table {
     let mut table = Table::new("participants", &["attribute", "value", "cases"]);
-    for (i, attribute) in corpus.cases.attributes.iter().enumerate() {
+    for (i, attribute) in cases.attributes.iter().enumerate() {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for case in corpus.cases.iter().filter(|c| present.contains(&c.id)) {
+        for case in cases
+            .iter()
+            .filter(|c| present.binary_search(&c.id).is_ok())
+        {
             *counts.entry(case.values[i].as_str()).or_default() += 1;
         }
         let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();

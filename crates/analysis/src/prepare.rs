@@ -1,247 +1,206 @@
-//! The codings of a study, numbered for polars.
+//! A finished [`Tally`], numbered for polars.
 //!
-//! Codings carry strings (segment ids, case ids, code ids). The study's
-//! aggregations run on integer keys instead: every code, case, segment,
-//! turn and document gets a number once here, frames group and join on
-//! numbers (cheap even for millions of rows), and the strings come back
-//! only in the finished tables. Codes are numbered in codebook order and
-//! cases in id order, so sorting by number sorts as the tables should.
+//! Cases are numbered in id order and codes in codebook order, so sorting
+//! by number sorts as the tables should; frames group and join on these
+//! numbers, and the strings come back only in the finished tables.
 
-use std::collections::HashMap;
-use std::ops::Range;
+use std::sync::Arc;
 
 use polars::prelude::*;
-use rayon::prelude::*;
-use unicode_segmentation::UnicodeSegmentation;
+use strand_codebook::Codebook;
+use strand_transcript::{Cases, Unit};
 
+use crate::exemplars::QUOTES_PER_THEME;
 use crate::prevalence::NO_CASE;
-use crate::Input;
+use crate::tally::{Counts, Exemplar, Tally};
 
 /// Quotes shorter than this say too little out of context; longer ones
 /// bury the point (the same range the exemplars use).
 pub(crate) const GOOD_WORDS: std::ops::RangeInclusive<usize> = 8..=45;
 
-pub(crate) struct Segment<'a> {
-    pub id: &'a str,
-    pub document: usize,
-    pub span: Range<usize>,
-    /// Words in the segment (Unicode word boundaries), counted once here:
-    /// quotes are ranked by length in several tables.
-    pub words: usize,
-}
-
-/// Where one coding went: its code, segment and case numbers.
-#[derive(Clone, Copy)]
-pub(crate) struct Placed {
-    pub code: usize,
-    pub segment: usize,
-    pub case: usize,
+/// Two codes applied in common units of one kind (see
+/// [`crate::cooccurrence`]).
+pub(crate) struct Pair {
+    pub kind: u8,
+    pub a: usize,
+    pub b: usize,
+    pub units: i64,
+    pub cases: i64,
+    pub units_a: i64,
+    pub units_b: i64,
 }
 
 pub(crate) struct Prepared<'a> {
-    pub input: &'a Input<'a>,
+    pub codebook: &'a Codebook,
+    /// The cases file (and front matter): every case's attributes.
+    pub cases_file: &'a Cases,
+    pub unit: Unit,
     /// Participant cases present in the transcripts, in id order.
     pub cases: Vec<String>,
-    /// Every coded segment, in first-coded order.
-    pub segments: Vec<Segment<'a>>,
-    /// Per coding of the input, in its order: where it went, or `None`
-    /// for one that cannot be placed (see [`Prepared::new`]).
-    pub placed: Vec<Option<Placed>>,
-    /// One row per coding rolled up the hierarchy: (theme, segment,
-    /// case, positive). A coding of `barriers.cost` gives a row for
-    /// `barriers.cost` and one for `barriers`.
-    pub rolled: DataFrame,
-    /// One row per coding as coded (no roll-up): code, segment, turn,
-    /// document keys and case.
-    pub coded: DataFrame,
+    pub counts: Counts,
+    /// One row per case and theme with any coding (negated mentions
+    /// included): `theme`, `case`, `segments`.
+    pub cells: DataFrame,
+    /// One row per case and theme the case voices positively, in theme
+    /// then case order: `theme`, `case`, `segments` (positive segments),
+    /// and the most representative segment (`segment`, a number in
+    /// [`Prepared::quotes`]) with its sort keys (`hits`, `outside`,
+    /// `words`, `place`; see [`quote_order`]).
+    pub best: DataFrame,
+    /// The chosen segments' ids and texts.
+    pub quotes: Vec<(Arc<str>, Arc<str>)>,
+    /// Per theme, up to [`QUOTES_PER_THEME`] exemplars from different
+    /// cases (by number), best first.
+    pub exemplars: Vec<Vec<(usize, Exemplar)>>,
+    /// Co-occurring codes in unit, code_a, code_b order.
+    pub pairs: Vec<Pair>,
 }
 
 impl<'a> Prepared<'a> {
-    pub fn new(input: &'a Input<'a>) -> PolarsResult<Prepared<'a>> {
-        let mut cases: Vec<String> = input
-            .corpus
-            .transcripts
-            .iter()
-            .flat_map(|t| t.participants())
-            .map(str::to_string)
-            .collect();
-        cases.sort();
-        cases.dedup();
-        let case_index: HashMap<&str, i64> = cases
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.as_str(), i as i64))
-            .collect();
-        let code_index: HashMap<&str, i64> = input
-            .codebook
-            .codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i as i64))
-            .collect();
-        let documents: HashMap<&str, usize> = input
-            .corpus
-            .transcripts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
-
-        let mut segments: Vec<Segment<'a>> = Vec::new();
-        let mut segment_index: HashMap<&str, i64> = HashMap::new();
-        let mut turn_index: HashMap<(usize, &str), i64> = HashMap::new();
-        let n = input.codings.len();
-        let (mut r_theme, mut r_seg, mut r_case, mut r_pos) = (
-            Vec::with_capacity(2 * n),
-            Vec::with_capacity(2 * n),
-            Vec::with_capacity(2 * n),
-            Vec::with_capacity(2 * n),
-        );
-        let (mut c_code, mut c_seg, mut c_turn, mut c_doc, mut c_case) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let mut placed = Vec::with_capacity(n);
-        for c in input.codings {
-            // Codings of codes the codebook does not have, or by speakers
-            // who are not participants, cannot be placed; the coder makes
-            // neither.
-            let (Some(&code), Some(&case), Some(&document)) = (
-                code_index.get(&*c.code),
-                case_index.get(&*c.speaker),
-                documents.get(&*c.document),
-            ) else {
-                placed.push(None);
-                continue;
-            };
-            let next = segments.len() as i64;
-            let seg = *segment_index.entry(c.segment.as_str()).or_insert_with(|| {
-                segments.push(Segment {
-                    id: c.segment.as_str(),
-                    document,
-                    span: c.segment_span.clone(),
-                    words: 0,
-                });
-                next
-            });
-            placed.push(Some(Placed {
-                code: code as usize,
-                segment: seg as usize,
-                case: case as usize,
-            }));
-            let turn = turn_key(&c.segment);
-            let next = turn_index.len() as i64;
-            let turn = *turn_index.entry((document, turn)).or_insert(next);
-            let positive = !c.evidence.negated || c.recoded_from.is_some();
-            for id in input.codebook.lineage(&c.code) {
-                if let Some(&theme) = code_index.get(id) {
-                    r_theme.push(theme);
-                    r_seg.push(seg);
-                    r_case.push(case);
-                    r_pos.push(positive);
-                }
-            }
-            c_code.push(code);
-            c_seg.push(seg);
-            c_turn.push(turn);
-            c_doc.push(document as i64);
-            c_case.push(case);
-        }
-        // Counting words is most of the work here, and each segment's count
-        // is its own.
-        segments.par_iter_mut().for_each(|s| {
-            s.words = input.corpus.transcripts[s.document].text[s.span.clone()]
-                .unicode_words()
-                .count();
-        });
-        let rolled = df!(
-            "theme" => r_theme,
-            "segment" => r_seg,
-            "case" => r_case,
-            "positive" => r_pos,
-        )?;
-        let coded = df!(
-            "code" => c_code,
-            "segment" => c_seg,
-            "turn" => c_turn,
-            "document" => c_doc,
-            "case" => c_case,
-        )?;
-        Ok(Prepared {
-            input,
+    pub fn new(tally: Tally<'a>, cases_file: &'a Cases) -> PolarsResult<Prepared<'a>> {
+        let Tally {
+            codebook,
+            unit,
             cases,
-            segments,
-            placed,
-            rolled,
-            coded,
+            counts,
+            cells,
+            pairs,
+            code_units,
+            ..
+        } = tally;
+        // Cases were numbered as met; the tables want id order.
+        let mut order: Vec<usize> = (0..cases.len()).collect();
+        order.sort_unstable_by(|&a, &b| cases[a].cmp(&cases[b]));
+        let mut renumber = vec![0usize; cases.len()];
+        for (new, &old) in order.iter().enumerate() {
+            renumber[old] = new;
+        }
+        let mut sorted_cases: Vec<String> = vec![String::new(); cases.len()];
+        for (old, name) in cases.into_iter().enumerate() {
+            sorted_cases[renumber[old]] = name;
+        }
+
+        let mut cells: Vec<(usize, usize, crate::tally::Cell)> = cells
+            .into_iter()
+            .map(|((case, theme), cell)| (theme as usize, renumber[case as usize], cell))
+            .collect();
+        cells.sort_unstable_by_key(|c| (c.0, c.1));
+
+        let n = cells.len();
+        let (mut c_theme, mut c_case, mut c_segments) =
+            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut exemplars: Vec<Vec<(usize, Exemplar)>> = vec![Vec::new(); codebook.codes.len()];
+        let mut bests = Vec::new();
+        for (theme, case, cell) in cells {
+            c_theme.push(theme as i64);
+            c_case.push(case as i64);
+            c_segments.push(i64::from(cell.segments));
+            if let Some(e) = cell.exemplar {
+                exemplars[theme].push((case, e));
+            }
+            if let Some(b) = cell.best {
+                bests.push((theme, case, cell.positive, b));
+            }
+        }
+        for picks in &mut exemplars {
+            // Segment ids differ between cases, so this order is total.
+            picks.sort_unstable_by(|a, b| a.1.rank().cmp(&b.1.rank()));
+            picks.truncate(QUOTES_PER_THEME);
+        }
+
+        // A chosen segment's place in the corpus: document (in id order),
+        // then position, as one number to sort on.
+        let mut by_place: Vec<usize> = (0..bests.len()).collect();
+        by_place.sort_unstable_by(|&a, &b| {
+            let (x, y) = (&bests[a].3, &bests[b].3);
+            (&*x.document, x.start, &*x.segment).cmp(&(&*y.document, y.start, &*y.segment))
+        });
+        let mut place = vec![0i64; bests.len()];
+        for (rank, &i) in by_place.iter().enumerate() {
+            place[i] = rank as i64;
+        }
+        let m = bests.len();
+        let mut columns: [Vec<i64>; 7] = Default::default();
+        let mut quotes = Vec::with_capacity(m);
+        for (i, (theme, case, positive, b)) in bests.into_iter().enumerate() {
+            let row = [
+                theme as i64,
+                case as i64,
+                i64::from(positive),
+                i as i64,
+                i64::from(b.hits),
+                i64::from(b.outside),
+                i64::from(b.words),
+            ];
+            for (column, v) in columns.iter_mut().zip(row) {
+                column.push(v);
+            }
+            quotes.push((b.segment, b.quote));
+        }
+        let [theme, case, segments, segment, hits, outside, words] = columns;
+        let best = df!(
+            "theme" => theme,
+            "case" => case,
+            "segments" => segments,
+            "segment" => segment,
+            "hits" => hits,
+            "outside" => outside,
+            "words" => words,
+            "place" => place,
+        )?;
+        let cells = df!("theme" => c_theme, "case" => c_case, "segments" => c_segments)?;
+
+        let mut pairs: Vec<Pair> = pairs
+            .into_iter()
+            .map(|((kind, a, b), (units, mut cases))| {
+                cases.sort_unstable();
+                cases.dedup();
+                Pair {
+                    kind,
+                    a: a as usize,
+                    b: b as usize,
+                    units: units as i64,
+                    cases: cases.len() as i64,
+                    units_a: code_units.get(&(kind, a)).copied().unwrap_or(0) as i64,
+                    units_b: code_units.get(&(kind, b)).copied().unwrap_or(0) as i64,
+                }
+            })
+            .collect();
+        pairs.sort_unstable_by_key(|p| (p.kind, p.a, p.b));
+        Ok(Prepared {
+            codebook,
+            cases_file,
+            unit,
+            cases: sorted_cases,
+            counts,
+            cells,
+            best,
+            quotes,
+            exemplars,
+            pairs,
         })
     }
 
     /// A case's value of attribute number `a`, or [`NO_CASE`].
     pub fn value(&self, case: usize, a: usize) -> &str {
-        self.input
-            .corpus
-            .cases
+        self.cases_file
             .get(&self.cases[case])
             .map_or(NO_CASE, |c| c.values[a].as_str())
     }
 
     /// The index of the case attribute called `name`.
     pub fn attribute(&self, name: &str) -> Option<usize> {
-        self.input
-            .corpus
-            .cases
-            .attributes
-            .iter()
-            .position(|a| a == name)
+        self.cases_file.attributes.iter().position(|a| a == name)
     }
 
-    /// A segment's text on one line.
-    pub fn quote(&self, segment: usize) -> String {
-        let s = &self.segments[segment];
-        self.input.corpus.transcripts[s.document].text[s.span.clone()]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+    /// A chosen segment's id.
+    pub fn segment(&self, quote: usize) -> &str {
+        &self.quotes[quote].0
     }
 
-    /// One row per coded segment with the columns that rank quotes:
-    /// `segment`, `outside` (1 when its length is outside [`GOOD_WORDS`]),
-    /// `words` (capped at the range's end), `document`, `start`.
-    pub fn segment_frame(&self) -> PolarsResult<DataFrame> {
-        let n = self.segments.len();
-        let (mut outside, mut words, mut document, mut start) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for s in &self.segments {
-            let w = s.words;
-            outside.push(i64::from(!GOOD_WORDS.contains(&w)));
-            words.push(w.min(*GOOD_WORDS.end()) as i64);
-            document.push(s.document as i64);
-            start.push(s.span.start as i64);
-        }
-        df!(
-            "segment" => (0..n as i64).collect::<Vec<_>>(),
-            "outside" => outside,
-            "words" => words,
-            "document" => document,
-            "start" => start,
-        )
-    }
-}
-
-/// `P07:t12` of `P07:t12.s3`: the turn a segment lies in.
-fn turn_key(segment: &str) -> &str {
-    let after = segment.rfind(':').map_or(0, |i| i + 1);
-    match segment[after..].find('.') {
-        Some(dot) => &segment[..after + dot],
-        None => segment,
+    /// A chosen segment's text on one line.
+    pub fn quote(&self, quote: usize) -> &str {
+        &self.quotes[quote].1
     }
 }
 
@@ -249,25 +208,8 @@ fn turn_key(segment: &str) -> &str {
 /// [`crate::framework`] for what "most representative" means.
 pub(crate) fn quote_order() -> (Vec<Expr>, SortMultipleOptions) {
     (
-        vec![
-            col("hits"),
-            col("outside"),
-            col("words"),
-            col("document"),
-            col("start"),
-        ],
-        SortMultipleOptions::default()
-            .with_order_descending_multi([true, false, true, false, false]),
+        vec![col("hits"), col("outside"), col("words"), col("place")],
+        SortMultipleOptions::default().with_order_descending_multi([true, false, true, false]),
     )
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn turn_keys() {
-        assert_eq!(super::turn_key("P07:t12.s3"), "P07:t12");
-        assert_eq!(super::turn_key("P07:t12.p1"), "P07:t12");
-        assert_eq!(super::turn_key("P07:t12"), "P07:t12");
-        assert_eq!(super::turn_key("a.b:t2.s1"), "a.b:t2");
-    }
-}

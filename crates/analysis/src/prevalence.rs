@@ -3,25 +3,28 @@
 use polars::prelude::*;
 use strand_table::{Table, Value};
 
+use strand_codebook::Codebook;
+
 use crate::prepare::Prepared;
-use crate::{percent, Error, Input};
+use crate::{percent, Error};
 
 /// Attribute value for a participant with no row in the cases file.
 pub const NO_CASE: &str = "(no case)";
 
-/// One row per (theme, segment, case), themes by number (`order`): each
-/// coding rolled up to its code's ancestors, since a segment about cost is
-/// also about barriers. Negated mentions count here as coded.
+/// One row per (theme, case) with the case's segments of the theme,
+/// themes by number (`order`): each coding rolled up to its code's
+/// ancestors, since a segment about cost is also about barriers. Negated
+/// mentions count here as coded.
 fn coded(p: &Prepared<'_>) -> LazyFrame {
-    p.rolled
+    p.cells
         .clone()
         .lazy()
-        .select([col("theme").alias("order"), col("segment"), col("case")])
+        .select([col("theme").alias("order"), col("segments"), col("case")])
 }
 
 /// The codebook's codes in order, so every code gets a row, coded or not.
-fn themes(input: &Input<'_>) -> PolarsResult<LazyFrame> {
-    let codes = &input.codebook.codes;
+fn themes(codebook: &Codebook) -> PolarsResult<LazyFrame> {
+    let codes = &codebook.codes;
     Ok(df!(
         "theme" => codes.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
         "label" => codes.iter().map(|c| c.label.clone()).collect::<Vec<_>>(),
@@ -31,13 +34,12 @@ fn themes(input: &Input<'_>) -> PolarsResult<LazyFrame> {
     .lazy())
 }
 
+/// A group's cases and segments: a case's segments are its own, so the
+/// sum counts each segment once.
 fn counts() -> [Expr; 2] {
     [
-        col("case").n_unique().cast(DataType::Int64).alias("cases"),
-        col("segment")
-            .n_unique()
-            .cast(DataType::Int64)
-            .alias("segments"),
+        len().cast(DataType::Int64).alias("cases"),
+        col("segments").sum().cast(DataType::Int64).alias("segments"),
     ]
 }
 
@@ -48,7 +50,7 @@ fn left() -> JoinArgs {
 /// Every participant case (by number) with its value of the `by`
 /// attribute.
 fn case_values(p: &Prepared<'_>, by: &str) -> PolarsResult<LazyFrame> {
-    let cases = &p.input.corpus.cases;
+    let cases = p.cases_file;
     let values: Vec<&str> = p
         .cases
         .iter()
@@ -83,7 +85,7 @@ fn text(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
 pub(crate) fn overall(p: &Prepared<'_>) -> Result<Table, Error> {
     let total = p.cases.len() as i64;
     let per_theme = coded(p).group_by([col("order")]).agg(counts());
-    let df = themes(p.input)?
+    let df = themes(p.codebook)?
         .join(per_theme, [col("order")], [col("order")], left())
         .with_columns([
             col("cases").fill_null(lit(0i64)),
@@ -131,7 +133,7 @@ pub(crate) fn by_attribute(p: &Prepared<'_>, by: &str) -> Result<Table, Error> {
         .group_by([col("order"), col("value")])
         .agg(counts());
     // Every theme against every value, so absent themes show as zero.
-    let grid = themes(p.input)?
+    let grid = themes(p.codebook)?
         .join(
             totals,
             Vec::<Expr>::new(),

@@ -2,10 +2,11 @@
 
 use strand_directory::Directory;
 use strand_table::Table;
+use strand_transcript::{Cases, CorpusWarning};
 
 use crate::gap::{GapAttributes, EVIDENCE_PER_ROW};
 use crate::prepare::Prepared;
-use crate::{attributes, cooccurrence, framework, gap, Error, Input};
+use crate::{attributes, cooccurrence, framework, gap, Error, Input, Tally};
 
 /// A finished table and what it says, for a reader who has not seen the
 /// code: the workbook's "About" sheet and the report show this text.
@@ -30,15 +31,33 @@ pub fn study(
     directory: &Directory,
     gap_attributes: GapAttributes<'_>,
 ) -> Result<Vec<StudyTable>, Error> {
-    let p = Prepared::new(input)?;
-    let base = crate::analyse_prepared(&p, gap_attributes.trust)?;
+    study_tally(
+        crate::tally_corpus(input),
+        &input.corpus.cases,
+        &input.corpus.warnings,
+        directory,
+        gap_attributes,
+    )
+}
+
+/// [`study`] of a corpus tallied document by document (see [`Tally`]):
+/// `cases` and `warnings` are the corpus's, as
+/// [`strand_transcript::Corpus`] would have them.
+pub fn study_tally(
+    tally: Tally<'_>,
+    cases: &Cases,
+    warnings: &[CorpusWarning],
+    directory: &Directory,
+    gap_attributes: GapAttributes<'_>,
+) -> Result<Vec<StudyTable>, Error> {
+    let p = Prepared::new(tally, cases)?;
+    let base = crate::analyse_prepared(&p, gap_attributes.trust, warnings)?;
     let by_attribute = attributes::prevalence_by_attribute(&p)?;
     let matrix = attributes::matrix_coding(&by_attribute);
-    let cooccurrence = cooccurrence::cooccurrence(&p)?;
-    let best = framework::best_per_case(&p)?;
-    let framework = framework::framework_matrix(&p, &best)?;
-    let summaries = framework::summaries(&p, &by_attribute, &best, gap_attributes.trust)?;
-    let gap = gap::gap(&p, &best, directory, gap_attributes)?;
+    let cooccurrence = cooccurrence::cooccurrence(&p);
+    let framework = framework::framework_matrix(&p)?;
+    let summaries = framework::summaries(&p, &by_attribute, gap_attributes.trust)?;
+    let gap = gap::gap(&p, directory, gap_attributes)?;
     let directory = gap::directory_table(directory);
     let trust = gap_attributes.trust;
     let band = gap_attributes.band;
