@@ -25,7 +25,7 @@
 
 use std::path::{Path, PathBuf};
 
-use strand_analysis::{study, GapAttributes, Input, StudyTable};
+use strand_analysis::{study, study_tally, GapAttributes, Input, StudyTable, Tally};
 use strand_codebook::Codebook;
 use strand_coding::{Coder, Coding};
 use strand_directory::Directory;
@@ -383,4 +383,164 @@ fn sample_study_snapshots() {
         &root.join("directory"),
     );
     assert_eq!(t, again);
+}
+
+/// The tables of a corpus tallied a document at a time, in reverse order,
+/// as `strand analyse` reads a corpus too large to hold.
+fn tallied_in_reverse(corpus: &Path, codebook: &Path, directory: &Path) -> Vec<StudyTable> {
+    let corpus = Corpus::load(corpus, || {}).unwrap();
+    let codebook = Codebook::read(codebook).unwrap();
+    let directory = Directory::read(directory, &codebook).unwrap();
+    let coder = Coder::new(&codebook);
+    let mut tally = Tally::new(&codebook, coder.unit());
+    for t in corpus.transcripts.iter().rev() {
+        let mut codings: Vec<Coding> = Vec::new();
+        let Ok(()) = coder.code_transcript(t, &mut codings);
+        let document = tally.document(t, &codings);
+        tally.add(document);
+    }
+    study_tally(
+        tally,
+        &corpus.cases,
+        &corpus.warnings,
+        &directory,
+        GapAttributes::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn tallied_document_by_document_in_any_order_the_tables_are_the_same() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let paths = (
+        root.join("corpora/sample-study"),
+        root.join("codebooks/str-training.toml"),
+        root.join("directory"),
+    );
+    let whole = tables(&paths.0, &paths.1, &paths.2);
+    let streamed = tallied_in_reverse(&paths.0, &paths.1, &paths.2);
+    for (a, b) in whole.iter().zip(&streamed) {
+        assert_eq!(a.table.to_csv(), b.table.to_csv(), "{}", a.table.name);
+    }
+    assert_eq!(whole, streamed);
+    assert!(table(&whole, "framework_matrix").rows.len() > 50);
+}
+
+/// A participant interviewed twice is one case: their documents' evidence
+/// is merged, not counted as two people's.
+#[test]
+fn a_participant_in_two_documents_is_one_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("gap");
+    std::fs::create_dir_all(corpus.join("transcripts")).unwrap();
+    std::fs::copy(
+        fixture("gap/participants.csv"),
+        corpus.join("participants.csv"),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(fixture("gap/transcripts")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            corpus.join("transcripts").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    // A follow-up interview with G01: cost again, in a quotable sentence
+    // (8 to 45 words, so it beats the first interview's five-word one),
+    // and Band 4 again in the same turn.
+    std::fs::write(
+        corpus.join("transcripts/G01b.txt"),
+        "Interviewer: Anything since?\n\nG01: The cost of the course was still far too much for me to manage. I still want to be a nursing associate.\n",
+    )
+    .unwrap();
+    let codebook = fixture("tiny/codebook.toml");
+    let directory = fixture("gap/directory");
+    let before = gap_fixture();
+    let after = tables(&corpus, &codebook, &directory);
+    assert_eq!(after, tallied_in_reverse(&corpus, &codebook, &directory));
+
+    let metric = |t: &[StudyTable], m: &str| {
+        let s = table(t, "summary");
+        let i = (0..s.rows.len())
+            .find(|&i| s.get(i, "metric").unwrap().to_string() == m)
+            .unwrap();
+        s.get(i, "value").unwrap().to_string()
+    };
+    assert_eq!(metric(&after, "documents"), "6");
+    assert_eq!(metric(&after, "participants"), "5");
+
+    let cost = |t: &[StudyTable]| {
+        rows(table(t, "prevalence"), &["theme", "cases", "segments"])
+            .into_iter()
+            .find(|r| r.starts_with("barriers.cost "))
+            .unwrap()
+    };
+    assert_eq!(cost(&before), "barriers.cost | 4 | 6");
+    assert_eq!(cost(&after), "barriers.cost | 4 | 7");
+
+    // G01's cell: two segments, the follow-up's the one quoted.
+    let g01 = |t: &[StudyTable]| {
+        rows(
+            table(t, "framework_matrix"),
+            &["case", "theme", "segments", "segment"],
+        )
+        .into_iter()
+        .filter(|r| r.starts_with("G01 | barriers.cost"))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(g01(&before), ["G01 | barriers.cost | 1 | G01:t2.s1"]);
+    assert_eq!(g01(&after), ["G01 | barriers.cost | 2 | G01b:t2.s1"]);
+
+    // Cost and Band 4 share one more turn, but no more people.
+    let together = |t: &[StudyTable]| {
+        rows(
+            table(t, "cooccurrence"),
+            &["unit", "code_a", "code_b", "units", "cases", "units_a"],
+        )
+        .into_iter()
+        .filter(|r| {
+            r.starts_with("turn | barriers.cost | band4")
+                || r.starts_with("document | barriers.cost | band4")
+        })
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        together(&before),
+        [
+            "turn | barriers.cost | band4 | 1 | 1 | 4",
+            "document | barriers.cost | band4 | 1 | 1 | 4"
+        ]
+    );
+    assert_eq!(
+        together(&after),
+        [
+            "turn | barriers.cost | band4 | 2 | 1 | 5",
+            "document | barriers.cost | band4 | 2 | 1 | 5"
+        ]
+    );
+
+    // Demand counts G01 once; the exemplars quote G01 once.
+    let demand = rows(
+        table(&after, "gap"),
+        &["theme", "trust", "band", "demand_cases", "evidence"],
+    );
+    assert!(
+        demand.contains(&"barriers.cost | Alpha | 3 | 2 | G01b:t2.s1; G02:t2.s1".to_string()),
+        "{demand:?}"
+    );
+    // Longest readable first: G01's follow-up (14 words), G05 (12), then
+    // G02 and G03 tie at 11 and G02's segment id is the smaller.
+    let quoted: Vec<String> = rows(table(&after, "exemplars"), &["theme", "case", "segment"])
+        .into_iter()
+        .filter(|r| r.starts_with("barriers.cost "))
+        .collect();
+    assert_eq!(
+        quoted,
+        [
+            "barriers.cost | G01 | G01b:t2.s1",
+            "barriers.cost | G05 | G05:t2.s2",
+            "barriers.cost | G02 | G02:t2.s1",
+        ]
+    );
 }

@@ -72,7 +72,10 @@ pub(crate) fn prevalence_by_attribute(p: &Prepared<'_>) -> Result<Table, Error> 
                 // its own: rows are cases, the sum counts segments once.
                 .agg([
                     len().cast(DataType::Int64).alias("cases"),
-                    col("segments").sum().cast(DataType::Int64).alias("segments"),
+                    col("segments")
+                        .sum()
+                        .cast(DataType::Int64)
+                        .alias("segments"),
                 ])
                 .with_column(lit(a as i64).alias("attribute"))
                 // Each attribute's counts made before the next one's, so
@@ -101,8 +104,7 @@ pub(crate) fn prevalence_by_attribute(p: &Prepared<'_>) -> Result<Table, Error> 
     } else {
         concat(per_attribute, UnionArgs::default())?
     };
-    let themes =
-        df!("theme" => (0..p.codebook.codes.len() as i64).collect::<Vec<_>>())?.lazy();
+    let themes = df!("theme" => (0..p.codebook.codes.len() as i64).collect::<Vec<_>>())?.lazy();
     let keys = [col("theme"), col("attribute"), col("value")];
     let grid = themes
         .join(

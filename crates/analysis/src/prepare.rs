@@ -87,8 +87,11 @@ impl<'a> Prepared<'a> {
         cells.sort_unstable_by_key(|c| (c.0, c.1));
 
         let n = cells.len();
-        let (mut c_theme, mut c_case, mut c_segments) =
-            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut c_theme, mut c_case, mut c_segments) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
         let mut exemplars: Vec<Vec<(usize, Exemplar)>> = vec![Vec::new(); codebook.codes.len()];
         let mut bests = Vec::new();
         for (theme, case, cell) in cells {
@@ -212,4 +215,3 @@ pub(crate) fn quote_order() -> (Vec<Expr>, SortMultipleOptions) {
         SortMultipleOptions::default().with_order_descending_multi([true, false, true, false]),
     )
 }
-

@@ -39,7 +39,10 @@ fn themes(codebook: &Codebook) -> PolarsResult<LazyFrame> {
 fn counts() -> [Expr; 2] {
     [
         len().cast(DataType::Int64).alias("cases"),
-        col("segments").sum().cast(DataType::Int64).alias("segments"),
+        col("segments")
+            .sum()
+            .cast(DataType::Int64)
+            .alias("segments"),
     ]
 }
 

@@ -9,13 +9,15 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use serde::Serialize;
 
-use strand_analysis::{study, GapAttributes, Input, StudyTable};
+use strand_analysis::{study_tally, GapAttributes, StudyTable, Tally};
 use strand_codebook::Codebook;
 use strand_coding::Coder;
 use strand_directory::Directory;
+use strand_transcript::{read_transcript, Corpus, Roster};
 
 use crate::progress::{Progress, Timings};
-use crate::{corpus_name, ingest, invalid, notices, output, screening, Counting};
+use crate::screening::Located;
+use crate::{corpus_name, invalid, output, screening, DocumentNotices};
 
 /// The workbook's file name in the output folder.
 pub const WORKBOOK: &str = "analysis.xlsx";
@@ -78,78 +80,45 @@ struct TableSummary<'a> {
 pub fn run(args: &AnalyseArgs) -> Result<()> {
     let mut timings = Timings::new(args.timings);
     let codebook = Codebook::read(&args.codebook)?;
-    let corpus = ingest::load(
-        std::slice::from_ref(&args.corpus),
-        invalid(args.replace_invalid),
-    )?;
-    timings.lap("reading");
-    // The tables quote transcripts, so the same rule as `strand run`:
-    // nothing is coded while the screen's findings stand.
-    let (findings, _) = screening::scan(&corpus, &args.screen)?;
-    crate::screening::refuse(&findings, "analysed")?;
-    timings.lap("screen");
+    // The directory is read first: a mistake in it is found before the
+    // transcripts are read, not after.
     let directory = Directory::read(&args.directory, &codebook)?;
-    let trust_column = corpus
+    let coder = Coder::new(&codebook);
+    let Gathered {
+        tally,
+        roster,
+        findings,
+        notices,
+    } = gather(args, &codebook, &coder)?;
+    timings.lap("documents");
+    // The tables quote transcripts, so the same rule as `strand run`:
+    // nothing is analysed while the screen's findings stand.
+    crate::screening::refuse(&findings, "analysed")?;
+    let trust_column = roster
         .cases
         .attributes
         .iter()
         .position(|a| *a == args.trust);
     if let Some(i) = trust_column {
-        let trusts: BTreeSet<&str> = corpus.cases.iter().map(|c| c.values[i].as_str()).collect();
+        let trusts: BTreeSet<&str> = roster.cases.iter().map(|c| c.values[i].as_str()).collect();
         directory.check_trusts(&trusts.into_iter().collect::<Vec<_>>())?;
     }
-
-    timings.lap("directory");
-    let progress = Progress::new("coding", corpus.transcripts.len());
-    let coder = Coder::new(&codebook);
-    let mut sink = Counting {
-        codings: Vec::new(),
-        progress: &progress,
-    };
-    let Ok(()) = coder.code_corpus(&corpus, &mut sink);
-    progress.finish();
-    let codings = sink.codings;
-    timings.lap("coding");
-
-    let input = Input {
-        corpus: &corpus,
-        codebook: &codebook,
-        codings: &codings,
-        unit: coder.unit(),
-        by: &args.trust,
-    };
-    // The language check needs only the corpus, and the tables are mostly
-    // one thread's work: they run side by side.
-    let (tables, notices) = std::thread::scope(|scope| {
-        let notices = scope.spawn(|| notices(&corpus, &codebook.language, coder.unit()));
-        let tables = study(
-            &input,
-            &directory,
-            GapAttributes {
-                trust: &args.trust,
-                band: &args.band,
-            },
-        );
-        let notices = notices
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (tables, notices)
-    });
-    let tables = tables?;
-    timings.lap("tables");
-    for n in notices {
+    for n in DocumentNotices::gather(&roster.warnings, notices) {
         eprintln!("warning: {n}");
     }
-
-    // The tables hold what is quoted; the transcripts and codings are not
-    // needed past this point, and writing the files takes memory of its own.
-    let (documents, participants, coded) = (
-        corpus.transcripts.len(),
-        corpus.participant_count(),
-        codings.len(),
-    );
-    drop(codings);
-    drop(corpus);
+    let (documents, participants, coded) =
+        (tally.documents(), tally.participants(), tally.codings());
+    let tables = study_tally(
+        tally,
+        &roster.cases,
+        &roster.warnings,
+        &directory,
+        GapAttributes {
+            trust: &args.trust,
+            band: &args.band,
+        },
+    )?;
+    timings.lap("tables");
 
     let name = corpus_name(&args.corpus);
     let out = args
@@ -201,6 +170,97 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
     }
     timings.report();
     Ok(())
+}
+
+/// What reading the corpus document by document leaves.
+struct Gathered<'c> {
+    tally: Tally<'c>,
+    roster: Roster,
+    /// Standing findings of the anonymisation screen, in document order.
+    findings: Vec<Located>,
+    /// Each document's notices, in document order.
+    notices: Vec<DocumentNotices>,
+}
+
+/// How many transcripts are read, screened, coded and tallied together
+/// before their tallies are merged and they are let go: enough to keep
+/// every thread busy, few enough that they take little memory (a few
+/// megabytes of text and codings).
+const BATCH: usize = 256;
+
+/// Reads, screens, codes and tallies the corpus a batch of transcripts at
+/// a time (each batch's documents in parallel), keeping only each
+/// document's tally, outline, findings and notices: memory follows the
+/// tables rather than the corpus (see [`Tally`]).
+///
+/// The first unreadable file in path order stops the run, as when a
+/// corpus is read whole. A transcript the screen finds something in is
+/// not coded: the run is refused once every document has been screened,
+/// so that all findings can be listed at once.
+fn gather<'c>(
+    args: &AnalyseArgs,
+    codebook: &'c Codebook,
+    coder: &Coder<'_>,
+) -> Result<Gathered<'c>> {
+    use rayon::prelude::*;
+    let (dir, paths, cases) = if args.corpus.is_dir() {
+        (
+            args.corpus.clone(),
+            Corpus::transcript_paths(&args.corpus)?,
+            Corpus::read_cases(&args.corpus)?,
+        )
+    } else {
+        let dir = args.corpus.parent().unwrap_or(Path::new(".")).to_path_buf();
+        (dir, vec![args.corpus.clone()], None)
+    };
+    let screen = args.screen.screen()?;
+    let invalid = invalid(args.replace_invalid);
+    let mut tally = Tally::new(codebook, coder.unit());
+    let mut outlines = Vec::with_capacity(paths.len());
+    let mut per_document: Vec<(String, Vec<Located>, DocumentNotices)> =
+        Vec::with_capacity(paths.len());
+    let progress = Progress::new("analysing", paths.len());
+    for batch in paths.chunks(BATCH) {
+        let done: Vec<Result<_, strand_transcript::Error>> = batch
+            .par_iter()
+            .map(|path| {
+                let t = read_transcript(path, invalid)?;
+                let (findings, _) = screening::screen_document(&screen, &args.screen, &t);
+                let notices = DocumentNotices::new(&t, &codebook.language, coder.unit());
+                let document = findings.is_empty().then(|| {
+                    let mut codings = Vec::new();
+                    let Ok(()) = coder.code_transcript(&t, &mut codings);
+                    tally.document(&t, &codings)
+                });
+                progress.tick();
+                Ok((t.outline(), findings, notices, document))
+            })
+            .collect();
+        for d in done {
+            let (outline, findings, notices, document) = d?;
+            if let Some(document) = document {
+                tally.add(document);
+            }
+            per_document.push((outline.id.clone(), findings, notices));
+            outlines.push(outline);
+        }
+    }
+    progress.finish();
+    let roster = Roster::new(&dir, outlines, cases)?;
+    // Document order is id order, as in a corpus read whole.
+    per_document.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut findings = Vec::new();
+    let mut notices = Vec::with_capacity(per_document.len());
+    for (_, f, n) in per_document {
+        findings.extend(f);
+        notices.push(n);
+    }
+    Ok(Gathered {
+        tally,
+        roster,
+        findings,
+        notices,
+    })
 }
 
 /// Writes every output file into `staged`: `<table>.csv` and

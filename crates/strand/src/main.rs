@@ -26,7 +26,7 @@ use strand_analysis::{analyse, Input};
 use strand_codebook::Codebook;
 use strand_coding::{Coder, Coding, Sink};
 use strand_report::{render, ReportInput};
-use strand_transcript::{Corpus, Invalid, Transcript, Unit};
+use strand_transcript::{Corpus, CorpusWarning, Invalid, Transcript, Unit};
 
 use crate::progress::Progress;
 
@@ -282,44 +282,80 @@ fn invalid(replace: bool) -> Invalid {
 /// What a researcher must know about a corpus before trusting its numbers.
 /// Names documents and pseudonyms only, never transcript text.
 fn notices(corpus: &Corpus, language: &str, unit: Unit) -> Vec<String> {
-    let mut out: Vec<String> = corpus.warnings.iter().map(|w| w.to_string()).collect();
-    for t in corpus.language_mismatches(language) {
-        out.push(match &t.language {
-            Some(l) => format!(
-                "{}: written in `{}`, not the codebook's language `{language}`; its coding is unreliable",
-                t.id, l.code
-            ),
-            None => format!("{}: its language could not be told", t.id),
-        });
-    }
     // Guessing the language of every long segment is the costliest part
     // of ingest, so documents are checked in parallel (in order all the same).
     use rayon::prelude::*;
-    let foreign: Vec<Vec<String>> = corpus
+    let documents: Vec<DocumentNotices> = corpus
         .transcripts
         .par_iter()
-        // A whole document in another language is reported above.
-        .filter(|t| t.language.as_ref().is_none_or(|l| l.code == language))
-        .map(|t| {
-            strand_transcript::foreign_segments(t, unit, language)
-                .into_iter()
-                .map(|(segment, l)| {
-                    format!(
-                        "{}: a passage in `{}`, not `{language}`; check how it was coded",
-                        segment.id, l.code
-                    )
-                })
-                .collect()
-        })
+        .map(|t| DocumentNotices::new(t, language, unit))
         .collect();
-    out.extend(foreign.into_iter().flatten());
-    for t in corpus.transcripts.iter().filter(|t| t.replaced > 0) {
-        out.push(format!(
-            "{}: {} invalid byte sequences were replaced while reading",
-            t.id, t.replaced
-        ));
+    DocumentNotices::gather(&corpus.warnings, documents)
+}
+
+/// What the language and decoding checks say of one transcript. Notices
+/// name documents and segment ids, never transcript text.
+#[derive(Debug, Default)]
+struct DocumentNotices {
+    /// The document as a whole is not in the codebook's language.
+    language: Option<String>,
+    /// Passages in another language, in a document that is in it.
+    foreign: Vec<String>,
+    /// Invalid bytes replaced while decoding.
+    replaced: Option<String>,
+}
+
+impl DocumentNotices {
+    fn new(t: &Transcript, language: &str, unit: Unit) -> DocumentNotices {
+        let mut out = DocumentNotices::default();
+        match &t.language {
+            Some(l) if l.code != language => {
+                out.language = Some(format!(
+                    "{}: written in `{}`, not the codebook's language `{language}`; its coding is unreliable",
+                    t.id, l.code
+                ));
+            }
+            // A whole document in another language is reported above;
+            // one whose language could not be told may still have
+            // passages that can be.
+            other => {
+                if other.is_none() {
+                    out.language = Some(format!("{}: its language could not be told", t.id));
+                }
+                out.foreign = strand_transcript::foreign_segments(t, unit, language)
+                    .into_iter()
+                    .map(|(segment, l)| {
+                        format!(
+                            "{}: a passage in `{}`, not `{language}`; check how it was coded",
+                            segment.id, l.code
+                        )
+                    })
+                    .collect();
+            }
+        }
+        if t.replaced > 0 {
+            out.replaced = Some(format!(
+                "{}: {} invalid byte sequences were replaced while reading",
+                t.id, t.replaced
+            ));
+        }
+        out
     }
-    out
+
+    /// Every notice of a corpus, given its documents' in document order:
+    /// the corpus's warnings, then documents in another language, passages
+    /// in another language, and replaced bytes.
+    fn gather(warnings: &[CorpusWarning], documents: Vec<DocumentNotices>) -> Vec<String> {
+        let mut out: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        out.extend(documents.iter().filter_map(|d| d.language.clone()));
+        let mut replaced = Vec::new();
+        for d in documents {
+            out.extend(d.foreign);
+            replaced.extend(d.replaced);
+        }
+        out.extend(replaced);
+        out
+    }
 }
 
 fn ingest_command(args: &IngestArgs) -> Result<()> {

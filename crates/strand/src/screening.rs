@@ -154,27 +154,41 @@ pub fn refuse(findings: &[Located], done: &str) -> Result<()> {
 pub fn scan(corpus: &Corpus, args: &ScreenArgs) -> Result<(Vec<Located>, usize)> {
     use rayon::prelude::*;
     let screen = args.screen()?;
-    let per_document: Vec<Vec<Finding>> = corpus
+    let per_document: Vec<(Vec<Located>, usize)> = corpus
         .transcripts
         .par_iter()
-        .map(|t| findings(&screen, t))
+        .map(|t| screen_document(&screen, args, t))
         .collect();
     let mut standing = Vec::new();
     let mut accepted = 0;
-    for (t, found) in corpus.transcripts.iter().zip(per_document) {
-        for finding in found {
-            let located = Located {
-                document: t.id.clone(),
-                finding,
-            };
-            if args.accepted(&located) {
-                accepted += 1;
-            } else {
-                standing.push(located);
-            }
-        }
+    for (found, n) in per_document {
+        standing.extend(found);
+        accepted += n;
     }
     Ok((standing, accepted))
+}
+
+/// One transcript's standing findings, and how many more the researcher
+/// accepted.
+pub fn screen_document(
+    screen: &Screen,
+    args: &ScreenArgs,
+    t: &strand_transcript::Transcript,
+) -> (Vec<Located>, usize) {
+    let mut standing = Vec::new();
+    let mut accepted = 0;
+    for finding in findings(screen, t) {
+        let located = Located {
+            document: t.id.clone(),
+            finding,
+        };
+        if args.accepted(&located) {
+            accepted += 1;
+        } else {
+            standing.push(located);
+        }
+    }
+    (standing, accepted)
 }
 
 #[cfg(test)]

@@ -241,10 +241,7 @@ fn timings_name_each_stage_on_stderr_and_change_no_output() {
     assert_eq!(
         stages,
         [
-            "reading",
-            "screen",
-            "directory",
-            "coding",
+            "documents",
             "tables",
             "csv, parquet",
             "workbook",
@@ -266,4 +263,134 @@ fn timings_name_each_stage_on_stderr_and_change_no_output() {
             "{name}"
         );
     }
+}
+
+/// `strand analyse` reads a corpus a batch of documents at a time and
+/// keeps only their tallies; its tables are those of the whole corpus
+/// held in memory (`strand_analysis::study`).
+#[test]
+fn tables_read_document_by_document_are_those_of_the_whole_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("analysis");
+    let o = Command::new(env!("CARGO_BIN_EXE_strand"))
+        .args(["analyse", "--out"])
+        .arg(&out)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let corpus =
+        strand_transcript::Corpus::load(&root().join("corpora/sample-study"), || {}).unwrap();
+    let codebook =
+        strand_codebook::Codebook::read(&root().join("codebooks/str-training.toml")).unwrap();
+    let directory =
+        strand_directory::Directory::read(&root().join("directory"), &codebook).unwrap();
+    let coder = strand_coding::Coder::new(&codebook);
+    let mut codings = Vec::new();
+    let Ok(()) = coder.code_corpus(&corpus, &mut codings);
+    let whole = strand_analysis::study(
+        &strand_analysis::Input {
+            corpus: &corpus,
+            codebook: &codebook,
+            codings: &codings,
+            unit: coder.unit(),
+            by: "trust",
+        },
+        &directory,
+        strand_analysis::GapAttributes::default(),
+    )
+    .unwrap();
+    assert_eq!(whole.len(), TABLES.len());
+    for t in &whole {
+        let written = std::fs::read_to_string(out.join(format!("{}.csv", t.table.name))).unwrap();
+        assert_eq!(written, t.table.to_csv(), "{}", t.table.name);
+    }
+    assert!(
+        std::fs::read_to_string(out.join("framework_matrix.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            > 50
+    );
+}
+
+/// Findings of the anonymisation screen stop the analysis: every one is
+/// listed by place and kind, never by what was found, and nothing is
+/// written.
+#[test]
+fn findings_stop_the_analysis_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("analysis");
+    let leaky = root().join("tests/fixtures/leaky");
+    let o = Command::new(env!("CARGO_BIN_EXE_strand"))
+        .args(["analyse", "--corpus"])
+        .arg(&leaky)
+        .arg("--names")
+        .arg(root().join("tests/fixtures/leaky-names.txt"))
+        .arg("--out")
+        .arg(&out)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("possible identifying detail(s); nothing was analysed:"),
+        "{stderr}"
+    );
+    // Findings of both documents, in document order.
+    let l01 = stderr.find("  L01:").expect("L01's findings");
+    let l02 = stderr.find("  L02:").expect("L02's findings");
+    assert!(l01 < l02, "{stderr}");
+    assert!(!stderr.contains("Bloggs"), "{stderr}");
+    assert!(!out.exists());
+}
+
+/// A file that is not text stops the run, naming the first such file in
+/// path order, however the documents are batched.
+#[test]
+fn the_first_unreadable_file_is_named_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("transcripts")).unwrap();
+    std::fs::copy(
+        gap().join("participants.csv"),
+        corpus.join("participants.csv"),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(gap().join("transcripts")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            corpus.join("transcripts").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    for bad in ["G035.txt", "G09.txt"] {
+        std::fs::write(corpus.join("transcripts").join(bad), b"G01: caf\xff\n").unwrap();
+    }
+    let out = dir.path().join("analysis");
+    let o = Command::new(env!("CARGO_BIN_EXE_strand"))
+        .args(["analyse", "--corpus"])
+        .arg(&corpus)
+        .args([
+            "--codebook",
+            "tests/fixtures/tiny/codebook.toml",
+            "--directory",
+        ])
+        .arg(gap().join("directory"))
+        .arg("--out")
+        .arg(&out)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let first = corpus.join("transcripts/G035.txt");
+    assert!(
+        stderr.starts_with(&format!("error: {}: not valid text", first.display())),
+        "{stderr}"
+    );
+    assert!(!out.exists());
 }

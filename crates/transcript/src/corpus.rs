@@ -1,7 +1,7 @@
 //! A corpus folder: transcripts plus the cases file that describes their
 //! participants.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +52,105 @@ impl fmt::Display for CorpusWarning {
                 "no {CASES_FILE}: segments have no case attributes (Trust, role, band)"
             ),
         }
+    }
+}
+
+/// What the corpus-level checks need of a transcript once its text has
+/// been used: its id, its participants and the case attributes it gives.
+/// A corpus too large to hold is read a transcript at a time (see
+/// `strand analyse`), keeping only this of each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outline {
+    pub id: String,
+    /// Participant speakers, sorted.
+    pub participants: Vec<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub speaker_attributes: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Transcript {
+    pub fn outline(&self) -> Outline {
+        Outline {
+            id: self.id.clone(),
+            participants: self
+                .participants()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            attributes: self.attributes.clone(),
+            speaker_attributes: self.speaker_attributes.clone(),
+        }
+    }
+}
+
+/// A corpus's cases and warnings: the cases file completed by the
+/// transcripts' front matter, checked against the transcripts' speakers.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    pub cases: Cases,
+    pub warnings: Vec<CorpusWarning>,
+}
+
+impl Roster {
+    /// Checks document ids are unique (naming `dir` if not), adds the
+    /// cases front matter describes, and warns of speakers without cases,
+    /// cases without transcripts, or no cases at all. Warnings are sorted,
+    /// so the order outlines come in does not matter.
+    pub fn new(
+        dir: &Path,
+        mut outlines: Vec<Outline>,
+        cases: Option<Cases>,
+    ) -> Result<Roster, Error> {
+        outlines.sort_by(|a, b| a.id.cmp(&b.id));
+        if let Some(w) = outlines.windows(2).find(|w| w[0].id == w[1].id) {
+            return Err(Error::DuplicateDocument {
+                path: dir.to_path_buf(),
+                id: w[0].id.clone(),
+            });
+        }
+        let mut warnings = Vec::new();
+        let mut has_cases = cases.is_some();
+        let mut cases = cases.unwrap_or_default();
+        // Front matter describes the document's participant when the cases
+        // file does not.
+        for t in &outlines {
+            for (speaker, attributes) in &t.speaker_attributes {
+                cases.insert_from_front_matter(speaker, attributes);
+                has_cases = true;
+            }
+            if t.attributes.is_empty() {
+                continue;
+            }
+            for speaker in &t.participants {
+                cases.insert_from_front_matter(speaker, &t.attributes);
+                has_cases = true;
+            }
+        }
+        let mut speakers = BTreeSet::new();
+        for t in &outlines {
+            for speaker in &t.participants {
+                speakers.insert(speaker.as_str());
+                if has_cases && cases.get(speaker).is_none() {
+                    warnings.push(CorpusWarning::SpeakerWithoutCase {
+                        document: t.id.clone(),
+                        speaker: speaker.clone(),
+                    });
+                }
+            }
+        }
+        if has_cases {
+            for case in cases.iter() {
+                if !speakers.contains(case.id.as_str()) {
+                    warnings.push(CorpusWarning::CaseWithoutTranscript {
+                        case: case.id.clone(),
+                    });
+                }
+            }
+        } else {
+            warnings.push(CorpusWarning::NoCasesFile);
+        }
+        warnings.sort();
+        Ok(Roster { cases, warnings })
     }
 }
 
@@ -127,76 +226,34 @@ impl Corpus {
             })
             .collect();
         let transcripts = read.into_iter().collect::<Result<Vec<_>, _>>()?;
-        let cases_path = dir.join(CASES_FILE);
-        let cases = if cases_path.exists() {
-            Some(Cases::read(&cases_path)?)
-        } else {
-            None
-        };
-        Corpus::assemble(dir, transcripts, cases)
+        Corpus::assemble(dir, transcripts, Corpus::read_cases(dir)?)
     }
 
     /// Builds a corpus from transcripts already read, checking ids and
-    /// cross-referencing speakers with cases.
+    /// cross-referencing speakers with cases (see [`Roster::new`]).
     pub fn assemble(
         dir: &Path,
         mut transcripts: Vec<Transcript>,
         cases: Option<Cases>,
     ) -> Result<Corpus, Error> {
         transcripts.sort_by(|a, b| a.id.cmp(&b.id));
-        if let Some(w) = transcripts.windows(2).find(|w| w[0].id == w[1].id) {
-            return Err(Error::DuplicateDocument {
-                path: dir.to_path_buf(),
-                id: w[0].id.clone(),
-            });
-        }
-        let mut warnings = Vec::new();
-        let mut has_cases = cases.is_some();
-        let mut cases = cases.unwrap_or_default();
-        // Front matter describes the document's participant when the cases
-        // file does not.
-        for t in &transcripts {
-            for (speaker, attributes) in &t.speaker_attributes {
-                cases.insert_from_front_matter(speaker, attributes);
-                has_cases = true;
-            }
-            if t.attributes.is_empty() {
-                continue;
-            }
-            for speaker in t.participants() {
-                cases.insert_from_front_matter(speaker, &t.attributes);
-                has_cases = true;
-            }
-        }
-        let mut speakers = BTreeSet::new();
-        for t in &transcripts {
-            for speaker in t.participants() {
-                speakers.insert(speaker.to_string());
-                if has_cases && cases.get(speaker).is_none() {
-                    warnings.push(CorpusWarning::SpeakerWithoutCase {
-                        document: t.id.clone(),
-                        speaker: speaker.to_string(),
-                    });
-                }
-            }
-        }
-        if has_cases {
-            for case in cases.iter() {
-                if !speakers.contains(&case.id) {
-                    warnings.push(CorpusWarning::CaseWithoutTranscript {
-                        case: case.id.clone(),
-                    });
-                }
-            }
-        } else {
-            warnings.push(CorpusWarning::NoCasesFile);
-        }
-        warnings.sort();
+        let outlines = transcripts.iter().map(Transcript::outline).collect();
+        let Roster { cases, warnings } = Roster::new(dir, outlines, cases)?;
         Ok(Corpus {
             transcripts,
             cases,
             warnings,
         })
+    }
+
+    /// The cases file of a corpus folder, if it has one.
+    pub fn read_cases(dir: &Path) -> Result<Option<Cases>, Error> {
+        let path = dir.join(CASES_FILE);
+        if path.exists() {
+            Ok(Some(Cases::read(&path)?))
+        } else {
+            Ok(None)
+        }
     }
 
     /// Number of distinct participant speakers across the corpus.

@@ -29,7 +29,7 @@ mod survey;
 pub mod text;
 
 pub use cases::{Case, Cases};
-pub use corpus::{parse_file, read_transcript, Corpus, CorpusWarning, CASES_FILE};
+pub use corpus::{parse_file, read_transcript, Corpus, CorpusWarning, Outline, Roster, CASES_FILE};
 pub use docx::{docx_text, MAX_DOCUMENT_XML};
 pub use error::{Error, Location};
 pub use parse::parse_transcript;
