@@ -64,19 +64,40 @@ pub(crate) fn framework_matrix(p: &Prepared<'_>) -> Result<Table, Error> {
     // `best` is in theme order; the matrix reads case by case.
     let mut order: Vec<usize> = (0..best.height()).collect();
     order.sort_by_key(|&i| (case[i], theme[i]));
+    // Every row repeats its case's id and attributes and its theme's id
+    // and label, and quotes the tally's own copy of the segment: cells
+    // share these strings rather than copy them.
+    let themes: Vec<[Value; 3]> = p
+        .codebook
+        .codes
+        .iter()
+        .map(|c| {
+            [
+                c.id.as_str().into(),
+                c.label.as_str().into(),
+                c.depth().into(),
+            ]
+        })
+        .collect();
+    let mut prefix: Option<(i64, Vec<Value>)> = None;
     for i in order {
         let c = case[i] as usize;
-        let code = &p.codebook.codes[theme[i] as usize];
-        let mut row: Vec<Value> = vec![p.cases[c].as_str().into()];
-        row.extend((0..attributes.len()).map(|a| Value::from(p.value(c, a))));
-        row.extend([
-            code.id.as_str().into(),
-            code.label.as_str().into(),
-            code.depth().into(),
-            Value::Int(segments[i]),
-            p.segment(segment[i] as usize).into(),
-            p.quote(segment[i] as usize).into(),
-        ]);
+        if prefix.as_ref().is_none_or(|(at, _)| *at != case[i]) {
+            let mut values: Vec<Value> = vec![p.cases[c].as_str().into()];
+            values.extend((0..attributes.len()).map(|a| Value::from(p.value(c, a))));
+            prefix = Some((case[i], values));
+        }
+        let mut row: Vec<Value> = Vec::with_capacity(columns.len());
+        row.extend(
+            prefix
+                .as_ref()
+                .map_or(&[][..], |(_, v)| &v[..])
+                .iter()
+                .cloned(),
+        );
+        row.extend(themes[theme[i] as usize].iter().cloned());
+        let (id, quote) = &p.quotes[segment[i] as usize];
+        row.extend([Value::Int(segments[i]), id.into(), quote.into()]);
         table.push(row).expect("one value per column");
     }
     Ok(table)

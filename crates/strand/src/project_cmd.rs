@@ -817,11 +817,11 @@ pub fn codings_table(store: &Store, statuses: &[String]) -> Result<Table> {
         }
         let s = &c.segment;
         let mut row = vec![
-            Value::Text(s.document.clone()),
-            Value::Text(s.sid.clone()),
-            Value::Text(s.unit.clone()),
-            Value::Text(s.speaker.clone()),
-            Value::Text(s.role.clone()),
+            Value::from(s.document.clone()),
+            Value::from(s.sid.clone()),
+            Value::from(s.unit.clone()),
+            Value::from(s.speaker.clone()),
+            Value::from(s.role.clone()),
         ];
         for a in &attributes {
             let v = cases
@@ -829,7 +829,7 @@ pub fn codings_table(store: &Store, statuses: &[String]) -> Result<Table> {
                 .and_then(|c| c.get(a))
                 .cloned()
                 .unwrap_or_default();
-            row.push(Value::Text(v));
+            row.push(Value::from(v));
         }
         let label = codebook
             .get(&c.code)
@@ -856,17 +856,17 @@ pub fn codings_table(store: &Store, statuses: &[String]) -> Result<Table> {
             None => (s.start, s.end),
         };
         row.extend([
-            Value::Text(c.code.clone()),
-            Value::Text(label),
-            Value::Text(path.join(" > ")),
-            Value::Text(c.coder.clone()),
-            Value::Text(c.source.clone()),
-            Value::Text(c.status.clone()),
-            Value::Text(c.rule.clone().unwrap_or_default()),
-            Value::Text(negated.map(|n| n.to_string()).unwrap_or_default()),
+            Value::from(c.code.clone()),
+            Value::from(label),
+            Value::from(path.join(" > ")),
+            Value::from(c.coder.clone()),
+            Value::from(c.source.clone()),
+            Value::from(c.status.clone()),
+            Value::from(c.rule.clone().unwrap_or_default()),
+            Value::from(negated.map(|n| n.to_string()).unwrap_or_default()),
             Value::Int(start as i64),
             Value::Int(end as i64),
-            Value::Text(s.text.clone()),
+            Value::from(s.text.clone()),
         ]);
         table.push(row)?;
     }
