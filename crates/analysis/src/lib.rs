@@ -1,13 +1,18 @@
 //! Aggregation: from codings to the tables a study reports.
 //!
 //! The fourth stage of the pipeline (transcript -> segments -> codings ->
-//! *tables* -> report). It rolls each coding up the code hierarchy (a
-//! segment coded `barriers.cost` counts for `barriers` too), then counts,
-//! with polars, how many cases and segments voice each theme, overall and
-//! per value of a case attribute such as Trust. It also picks exemplar
-//! quotes for each theme.
+//! *tables* -> report). A [`Tally`] reduces each transcript and its
+//! codings to what the tables need, rolling each coding up the code
+//! hierarchy (a segment coded `barriers.cost` counts for `barriers` too):
+//! per case and theme, the segments that voice it and the one that best
+//! illustrates it; per pair of codes, the units they share. Documents are
+//! tallied one at a time and in any order, so a corpus need never be held
+//! whole. Polars then counts, from one row per case and theme, how many
+//! cases and segments voice each theme, overall and per value of a case
+//! attribute such as Trust. It also picks exemplar quotes for each theme.
 //!
-//! [`study`] computes the full set of tables `strand analyse` writes:
+//! [`study`] (a corpus in memory) and [`study_tally`] (a finished tally)
+//! compute the full set of tables `strand analyse` writes:
 //! prevalence by every case attribute, the matrix coding query, code
 //! co-occurrence, the framework matrix, theme summaries per Trust and the
 //! gap analysis against a [`strand_directory::Directory`] (see [`gap`] for
