@@ -203,6 +203,12 @@ fn gather<'c>(
     coder: &Coder<'_>,
 ) -> Result<Gathered<'c>> {
     use rayon::prelude::*;
+    if !args.corpus.exists() {
+        anyhow::bail!(
+            "{}: no such corpus folder or transcript file",
+            args.corpus.display()
+        );
+    }
     let (dir, paths, cases) = if args.corpus.is_dir() {
         (
             args.corpus.clone(),

@@ -347,6 +347,28 @@ fn findings_stop_the_analysis_and_nothing_is_written() {
     assert!(!out.exists());
 }
 
+#[test]
+fn a_missing_corpus_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-corpus");
+    let o = Command::new(env!("CARGO_BIN_EXE_strand"))
+        .args(["analyse", "--corpus"])
+        .arg(&missing)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: {}: no such corpus folder or transcript file\n",
+            missing.display()
+        )
+    );
+}
+
 /// A file that is not text stops the run, naming the first such file in
 /// path order, however the documents are batched.
 #[test]
