@@ -17,8 +17,7 @@ fn gap() -> PathBuf {
 
 fn analyse(out: &Path, directory: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
-        "analyse".to_string(),
-        "--corpus".into(),
+        "--corpus".to_string(),
         gap().display().to_string(),
         "--codebook".into(),
         root()
@@ -31,8 +30,15 @@ fn analyse(out: &Path, directory: &Path, extra: &[&str]) -> Output {
         out.display().to_string(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    strand_analyse(&args)
+}
+
+/// `strand analyse` with `args` (paths or flags), from the project root.
+fn strand_analyse(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_strand"))
-        .args(&args)
+        .arg("analyse")
+        .args(args)
         .current_dir(root())
         .output()
         .expect("strand runs")
@@ -272,12 +278,7 @@ fn timings_name_each_stage_on_stderr_and_change_no_output() {
 fn tables_read_document_by_document_are_those_of_the_whole_corpus() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("analysis");
-    let o = Command::new(env!("CARGO_BIN_EXE_strand"))
-        .args(["analyse", "--out"])
-        .arg(&out)
-        .current_dir(root())
-        .output()
-        .unwrap();
+    let o = strand_analyse(&["--out".as_ref(), out.as_ref()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let corpus =
@@ -323,16 +324,15 @@ fn findings_stop_the_analysis_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("analysis");
     let leaky = root().join("tests/fixtures/leaky");
-    let o = Command::new(env!("CARGO_BIN_EXE_strand"))
-        .args(["analyse", "--corpus"])
-        .arg(&leaky)
-        .arg("--names")
-        .arg(root().join("tests/fixtures/leaky-names.txt"))
-        .arg("--out")
-        .arg(&out)
-        .current_dir(root())
-        .output()
-        .unwrap();
+    let names = root().join("tests/fixtures/leaky-names.txt");
+    let o = strand_analyse(&[
+        "--corpus".as_ref(),
+        leaky.as_ref(),
+        "--names".as_ref(),
+        names.as_ref(),
+        "--out".as_ref(),
+        out.as_ref(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -351,14 +351,13 @@ fn findings_stop_the_analysis_and_nothing_is_written() {
 fn a_missing_corpus_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-corpus");
-    let o = Command::new(env!("CARGO_BIN_EXE_strand"))
-        .args(["analyse", "--corpus"])
-        .arg(&missing)
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .current_dir(root())
-        .output()
-        .unwrap();
+    let out = dir.path().join("out");
+    let o = strand_analyse(&[
+        "--corpus".as_ref(),
+        missing.as_ref(),
+        "--out".as_ref(),
+        out.as_ref(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
@@ -393,20 +392,17 @@ fn the_first_unreadable_file_is_named_and_nothing_is_written() {
         std::fs::write(corpus.join("transcripts").join(bad), b"G01: caf\xff\n").unwrap();
     }
     let out = dir.path().join("analysis");
-    let o = Command::new(env!("CARGO_BIN_EXE_strand"))
-        .args(["analyse", "--corpus"])
-        .arg(&corpus)
-        .args([
-            "--codebook",
-            "tests/fixtures/tiny/codebook.toml",
-            "--directory",
-        ])
-        .arg(gap().join("directory"))
-        .arg("--out")
-        .arg(&out)
-        .current_dir(root())
-        .output()
-        .unwrap();
+    let directory = gap().join("directory");
+    let o = strand_analyse(&[
+        "--corpus".as_ref(),
+        corpus.as_ref(),
+        "--codebook".as_ref(),
+        "tests/fixtures/tiny/codebook.toml".as_ref(),
+        "--directory".as_ref(),
+        directory.as_ref(),
+        "--out".as_ref(),
+        out.as_ref(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     let first = corpus.join("transcripts/G035.txt");
