@@ -11,22 +11,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 
 use crate::model::*;
+use crate::read::Kind;
 use crate::read::{internal_file, is_colour};
 use crate::xml::{self, is_xml_char, Element};
 use crate::{Error, Guid};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    User,
-    Code,
-    Variable(VariableType),
-    Case,
-    Source,
-    Selection,
-    Coding,
-    Note,
-    Set,
-}
 
 /// Problems that would make a written project wrong, each a sentence
 /// naming GUIDs and element kinds (never text). Empty when it is sound.

@@ -321,8 +321,10 @@ pub(crate) fn internal_file(path: &str) -> Option<&str> {
     (!file.is_empty()).then_some(file)
 }
 
+/// What a GUID names: reading and checking a project both tell what each
+/// GUID is before following the references to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     User,
     Code,
     Variable(VariableType),

@@ -86,17 +86,7 @@ impl Tx<'_> {
                 )?;
                 let mut insert = self.tx.prepare_cached(INSERT_SEGMENT)?;
                 for s in &fresh {
-                    insert.execute(params![
-                        t.id,
-                        s.sid,
-                        s.unit,
-                        s.turn,
-                        s.speaker,
-                        s.role,
-                        s.start,
-                        s.end,
-                        &t.text[s.start..s.end]
-                    ])?;
+                    insert_segment(&mut insert, t, s)?;
                 }
                 Ok(Added::New {
                     segments: fresh.iter().filter(|s| s.unit == "sentence").count(),
@@ -193,17 +183,7 @@ impl Tx<'_> {
                     ])?;
                 }
                 None => {
-                    insert.execute(params![
-                        t.id,
-                        s.sid,
-                        s.unit,
-                        s.turn,
-                        s.speaker,
-                        s.role,
-                        s.start,
-                        s.end,
-                        &t.text[s.start..s.end]
-                    ])?;
+                    insert_segment(&mut insert, t, s)?;
                 }
             }
         }
@@ -247,6 +227,25 @@ impl Tx<'_> {
         }
         Ok(changed)
     }
+}
+
+/// Inserts one of a document's segments (current) with its text.
+fn insert_segment(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    t: &Transcript,
+    s: &New,
+) -> rusqlite::Result<usize> {
+    insert.execute(params![
+        t.id,
+        s.sid,
+        s.unit,
+        s.turn,
+        s.speaker,
+        s.role,
+        s.start,
+        s.end,
+        &t.text[s.start..s.end]
+    ])
 }
 
 const INSERT_SEGMENT: &str =
