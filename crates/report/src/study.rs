@@ -67,6 +67,26 @@ fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or(0.0)
 }
 
+/// A table row under a chart of shares: the theme's label, then for each
+/// group "cases of total (percent%)" from `cells` (theme id, group) ->
+/// (cases, total, percent); a group with no cell reads "0 of 0 (0%)".
+fn share_row(
+    label: &str,
+    id: &str,
+    groups: &[String],
+    cells: &BTreeMap<(String, String), (f64, f64, f64)>,
+) -> Vec<String> {
+    let mut row = vec![label.to_string()];
+    row.extend(groups.iter().map(|g| {
+        let (c, t, p) = cells
+            .get(&(id.to_string(), g.clone()))
+            .copied()
+            .unwrap_or_default();
+        format!("{c} of {t} ({p}%)")
+    }));
+    row
+}
+
 /// The distinct values of `attribute` in the prevalence-by-attribute
 /// table (columns `a` and `v`), in [`sort_values`] order.
 fn attribute_values(pba: &strand_table::Table, a: usize, v: usize, attribute: &str) -> Vec<String> {
@@ -163,17 +183,7 @@ pub fn build(study: &Study<'_>, codebook: &strand_codebook::Codebook) -> Result<
         headers.extend(columns);
         let rows = order
             .iter()
-            .map(|(id, label)| {
-                let mut row = vec![label.clone()];
-                row.extend(bands.iter().map(|b| {
-                    let (c, t, p) = cells
-                        .get(&(id.clone(), b.clone()))
-                        .copied()
-                        .unwrap_or_default();
-                    format!("{c} of {t} ({p}%)")
-                }));
-                row
-            })
+            .map(|(id, label)| share_row(label, id, &bands, &cells))
             .collect();
         charts.push(ChartBlock {
             id: "by-band".into(),
@@ -240,17 +250,7 @@ pub fn build(study: &Study<'_>, codebook: &strand_codebook::Codebook) -> Result<
         headers.extend(trusts.iter().cloned());
         let rows = aspiration
             .iter()
-            .map(|x| {
-                let mut row = vec![x.label.clone()];
-                row.extend(trusts.iter().map(|tr| {
-                    let (c, t, p) = cells
-                        .get(&(x.id.clone(), tr.clone()))
-                        .copied()
-                        .unwrap_or_default();
-                    format!("{c} of {t} ({p}%)")
-                }));
-                row
-            })
+            .map(|x| share_row(&x.label, &x.id, &trusts, &cells))
             .collect();
         charts.push(ChartBlock {
             id: "band4-barriers".into(),
